@@ -1,0 +1,18 @@
+# condrate: do rate equations derived from conductance-based neurons predict
+# what the spiking network does? See README.md.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/fi.smk"
+
+
+rule all:
+    input:
+        final_outputs(),
+    default_target: True

@@ -1,0 +1,137 @@
+"""Configuration: schema validation and the checks a schema cannot express.
+
+Every error names the key and what is allowed, and is raised before anything runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .errors import ConfigError
+from .params import load_model
+
+
+def _path(error) -> str:
+    return ".".join(str(p) for p in error.absolute_path) or "<top level>"
+
+
+def _allowed(error) -> str:
+    """Human hint of what the failing schema node accepts."""
+    schema = error.schema
+    if error.validator == "additionalProperties" and "properties" in schema:
+        return f"; allowed keys: {sorted(schema['properties'])}"
+    if error.validator == "required":
+        return f"; required keys: {schema['required']}"
+    if "description" in schema:
+        return f" ({schema['description']})"
+    return ""
+
+
+def schema_errors(config: dict, schema: dict) -> list[str]:
+    """All schema violations of ``config`` as 'key: message' strings."""
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    return [f"{_path(e)}: {e.message}{_allowed(e)}" for e in errors]
+
+
+def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> list[str]:
+    """Checks beyond the schema; ``config`` must already pass the schema.
+
+    nest_params: {nest_model: set of parameter names} from NEST (condrate.nestinfo);
+    None skips the parameter-name check.
+    """
+    out = []
+    vp, par = config["nest"]["virtual_processes"], config["parallel"]
+    if par["tasks"] * par["threads"] != vp:
+        out.append(
+            f"parallel: tasks x threads = {par['tasks']} x {par['threads']} "
+            f"differs from nest.virtual_processes = {vp}"
+        )
+    fi = config["fi"]
+    for model in config["models"]:
+        if model not in fi["drive_mV"]:
+            out.append(f"fi.drive_mV.{model}: missing; give {{start, stop, num}} in mV")
+        elif fi["drive_mV"][model]["stop"] <= fi["drive_mV"][model]["start"]:
+            out.append(f"fi.drive_mV.{model}: stop must be larger than start")
+    if fi["warmup_ms"] >= fi["duration_ms"]:
+        out.append(f"fi.warmup_ms: {fi['warmup_ms']} must be below fi.duration_ms = {fi['duration_ms']}")
+    lo, hi = fi["fit_band_Hz"]
+    if not lo < hi:
+        out.append(f"fi.fit_band_Hz: [{lo}, {hi}] must be increasing")
+    for model in config["models"]:
+        n = fi_grid_size(config, model)
+        if n is not None and n > fi["max_neurons"]:
+            out.append(
+                f"fi: grid of {n} neurons for {model} exceeds fi.max_neurons = {fi['max_neurons']}"
+            )
+    if nest_params is not None:
+        out += _param_name_errors(config, nest_params, root)
+    return out
+
+
+def fi_grid_size(config: dict, model: str) -> int | None:
+    fi = config["fi"]
+    drive = fi["drive_mV"].get(model)
+    if drive is None:
+        return None
+    return len(fi["conditions"]) * len(fi["delta_g_nS"]) * drive["num"]
+
+
+def _param_name_errors(config, nest_params, root) -> list[str]:
+    out = []
+    overrides = config.get("model_params", {})
+    for model in config["models"]:
+        try:
+            m = model_from_config(config, model, root)
+        except ConfigError as err:
+            out.append(str(err))
+            continue
+        known = nest_params.get(m.nest_model)
+        if known is None:
+            out.append(f"models: NEST has no model '{m.nest_model}'")
+            continue
+        for name in m.nest_params():
+            if name not in known:
+                where = (
+                    f"model_params.{model}.{name}"
+                    if name in overrides.get(model, {})
+                    else f"{config['models_dir']}/{model}.yaml: params.{name}"
+                )
+                out.append(f"{where}: {m.nest_model} has no parameter '{name}'")
+    return out
+
+
+def model_from_config(config: dict, model: str, root="."):
+    """The :class:`~condrate.params.NeuronModel` with the config's overrides applied."""
+    mech = config.get("glif_mechanism") if model == "glif_cond" else None
+    overrides = config.get("model_params", {}).get(model)
+    return load_model(Path(root) / config["models_dir"], model, overrides, mech)
+
+
+def validate(config: dict, schema_path, nest_params=None, root=".") -> dict:
+    """Validate ``config``; raise :class:`ConfigError` listing every problem."""
+    with open(schema_path) as fh:
+        schema = yaml.safe_load(fh)
+    problems = schema_errors(config, schema)
+    if not problems:
+        problems = semantic_errors(config, nest_params, root)
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+    return config
+
+
+def check_vp(tasks: int, threads: int, virtual_processes: int) -> None:
+    """Stop when the launch does not give the configured number of VPs.
+
+    NEST guarantees identical results only for an identical VP count.
+    """
+    if tasks * threads != virtual_processes:
+        raise ConfigError(
+            f"launch gives {tasks} ranks x {threads} threads = {tasks * threads} virtual "
+            f"processes, but nest.virtual_processes = {virtual_processes}; NEST reproduces "
+            "results only for the same VP count. Set --set-resources RULE:tasks=N and "
+            "--set-threads RULE=T so that N x T matches, or change nest.virtual_processes."
+        )

@@ -1,0 +1,107 @@
+"""MPI entry point: run one NEST simulation described by a spec file.
+
+    {mpi} -n {tasks} python -m condrate.simulate SPEC --out DIR --tasks N --threads T
+
+Every rank writes its own spike files (NEST's ascii backend, one file per VP) into
+``DIR.partial``; after a barrier rank 0 writes ``manifest.json`` with the spikes
+each rank recorded and renames the folder to ``DIR``. No rank reads another's
+files and no analysis happens here (see condrate.spikes for the gather).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from . import fi
+from .config import check_vp
+from .errors import ConfigError
+from .io import read_json, write_json
+from .kernel import configure_kernel, import_nest, is_root, kernel_report, launched_ranks, mpi_comm
+from .params import build_model
+from .provenance import provenance
+
+SPIKE_LABEL = "spikes"
+
+
+def build(nest, spec):
+    """Create the network of ``spec``; return (neurons, spike_recorder)."""
+    model = build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"])
+    if spec["kind"] == "fi":
+        return fi.create_fi(nest, model, spec["table"], spec["noise"])
+    raise ConfigError(f"spec kind '{spec['kind']}' is not one of ['fi']")
+
+
+def run(spec: dict, out: Path, tasks: int, threads: int) -> None:
+    k = spec["kernel"]
+    check_vp(tasks, threads, k["virtual_processes"])
+    if launched_ranks() != tasks:
+        raise ConfigError(f"launched with {launched_ranks()} ranks, but --tasks {tasks}")
+    nest = import_nest()
+    comm = mpi_comm() if nest.NumProcesses() > 1 else None
+    if nest.NumProcesses() != tasks:
+        raise ConfigError(
+            f"NEST sees {nest.NumProcesses()} process(es) but {tasks} were launched: "
+            "this NEST is built without MPI; run with tasks=1 and threads only"
+        )
+    partial = out.with_name(out.name + ".partial")
+    if is_root(nest):
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        partial.mkdir(parents=True)
+    if comm is not None:
+        comm.Barrier()
+    configure_kernel(
+        nest, threads=threads, seed=k["seed"], resolution_ms=k["resolution_ms"], data_path=partial
+    )
+    neurons, recorder = build(nest, spec)
+    nest.Simulate(float(spec["duration_ms"]))
+    local = {
+        "rank": nest.Rank(),
+        "spikes": int(recorder.get("n_events")),
+        "kernel": kernel_report(nest),
+    }
+    ranks = comm.gather(local, root=0) if comm is not None else [local]
+    if is_root(nest):
+        manifest = {
+            "kind": spec["kind"],
+            "model": spec["model"],
+            "n_neurons": len(neurons),
+            "first_node_id": int(neurons[0].global_id),
+            "recorder_node_id": int(recorder.global_id),
+            "spike_label": SPIKE_LABEL,
+            "ranks": tasks,
+            "threads": threads,
+            "virtual_processes": k["virtual_processes"],
+            "spikes_per_rank": [r["spikes"] for r in ranks],
+            "spikes_total": sum(r["spikes"] for r in ranks),
+            "kernel_per_rank": [r["kernel"] for r in ranks],
+            "provenance": provenance(
+                spec["config"], k["seed"], k["virtual_processes"], nest.__version__
+            ),
+        }
+        write_json(partial / "manifest.json", manifest)
+        partial.rename(out)
+    if comm is not None:
+        comm.Barrier()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m condrate.simulate", description=__doc__)
+    parser.add_argument("spec", type=Path, help="spec JSON written by the workflow")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--tasks", type=int, required=True, help="MPI ranks launched")
+    parser.add_argument("--threads", type=int, required=True, help="threads per rank")
+    args = parser.parse_args(argv)
+    try:
+        run(read_json(args.spec), args.out, args.tasks, args.threads)
+    except ConfigError as err:
+        sys.stderr.write(f"condrate.simulate: {err}\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

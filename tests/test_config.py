@@ -1,0 +1,88 @@
+"""Bad input gets one clear error naming the key, before anything runs."""
+
+import copy
+import subprocess
+
+import pytest
+import yaml
+
+from condrate.config import check_vp, validate
+from condrate.errors import ConfigError
+from conftest import PYTHON, ROOT, SCHEMA
+
+
+def errors_of(config, nest_params=None):
+    with pytest.raises(ConfigError) as info:
+        validate(config, SCHEMA, nest_params=nest_params, root=ROOT)
+    return str(info.value)
+
+
+def test_default_and_tiny_configs_are_valid(default_config, tiny_config, nest_params):
+    for cfg in (default_config, tiny_config):
+        assert validate(cfg, SCHEMA, nest_params=nest_params, root=ROOT) is cfg
+
+
+BAD = [
+    (lambda c: c.update(models=["iaf_psc_alpha"]), "models.0: 'iaf_psc_alpha' is not one of"),
+    (lambda c: c["fi"].update(duration_ms=-5), "fi.duration_ms: -5 is less than or equal to"),
+    (lambda c: c["fi"].update(duration_ms="long"), "fi.duration_ms: 'long' is not of type 'number'"),
+    (lambda c: c["fi"].update(fit_band_Hz=[-1, 50]), "fi.fit_band_Hz.0: -1 is less than the minimum"),
+    (lambda c: c["fi"].update(delta_g_nS=[0, -10]), "fi.delta_g_nS.1: -10 is less than the minimum"),
+    (lambda c: c["parallel"].update(tasks=0), "parallel.tasks: 0 is less than the minimum of 1"),
+    (lambda c: c["nest"].update(virtual_processes=3), "differs from nest.virtual_processes = 3"),
+    (lambda c: c["fi"].update(max_neurons=10), "exceeds fi.max_neurons = 10"),
+    (lambda c: c["fi"].update(colour="red"), "'colour' was unexpected"),
+    (lambda c: c.update(glif_mechanism="GLIF9"), "glif_mechanism: 'GLIF9' is not one of"),
+]
+
+
+@pytest.mark.parametrize("mutate,message", BAD)
+def test_bad_values_name_the_key(tiny_config, mutate, message):
+    mutate(tiny_config)
+    assert message in errors_of(tiny_config)
+
+
+def test_unknown_key_lists_the_allowed_ones(tiny_config):
+    tiny_config["fi"]["colour"] = "red"
+    assert "allowed keys: ['conditions'," in errors_of(tiny_config)
+
+
+def test_parameter_unknown_to_nest_is_named(tiny_config, nest_params):
+    tiny_config["model_params"] = {"glif_cond": {"g_L": 10.0}}
+    msg = errors_of(tiny_config, nest_params)
+    assert "model_params.glif_cond.g_L: glif_cond has no parameter 'g_L'" in msg
+
+
+def test_vp_check_explains_the_fix():
+    check_vp(2, 1, 2)
+    with pytest.raises(ConfigError, match="1 ranks x 1 threads = 1 virtual processes"):
+        check_vp(1, 1, 2)
+
+
+def run_snakemake(tmp_path, config, *extra):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(yaml.safe_dump(config))
+    cmd = [PYTHON, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory",
+           str(tmp_path), "--configfile", str(cfg), "--cores", "2", *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", [0, 1, 6, 7])
+def test_workflow_stops_before_writing_anything(tmp_path, tiny_config, case):
+    mutate, message = BAD[case]
+    config = copy.deepcopy(tiny_config)
+    mutate(config)
+    proc = run_snakemake(tmp_path, config)
+    assert proc.returncode != 0
+    assert message in proc.stderr
+    assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.workflow
+def test_vp_mismatch_from_resource_override_is_caught_before_running(tmp_path, tiny_config):
+    tiny_config["models"] = ["iaf_cond_exp"]
+    proc = run_snakemake(tmp_path, tiny_config, "--set-threads", "simulate_fi=1")
+    assert proc.returncode != 0
+    assert "simulate_fi: 1 ranks x 1 threads = 1 virtual processes" in proc.stderr
+    assert not (tmp_path / "results").exists()

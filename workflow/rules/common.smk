@@ -1,0 +1,91 @@
+# Config validation (before any rule runs), the NEST probe and launch settings.
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from condrate import nestinfo
+from condrate.config import check_vp, validate
+from condrate.errors import ConfigError
+
+ROOT = Path(workflow.basedir)
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+PYTHON = sys.executable
+
+
+def fail(message):
+    sys.stderr.write(f"condrate: {message}\n")
+    sys.exit(2)
+
+
+try:
+    NEST = nestinfo.probe(PYTHON)
+except RuntimeError as err:
+    fail(str(err))
+
+try:
+    validate(config, SCHEMA, nest_params=NEST["params"], root=ROOT)
+except ConfigError as err:
+    fail(str(err))
+
+VP = config["nest"]["virtual_processes"]
+TASKS = config["parallel"]["tasks"]
+THREADS = config["parallel"]["threads"]
+
+SIMULATION_RULES = ("simulate_fi",)
+
+
+def effective_launch(rule):
+    """(tasks, threads) of a simulation rule after --set-resources / --set-threads."""
+    tasks, threads = TASKS, THREADS
+    try:  # Snakemake's parsed overrides; the simulation re-checks at run time anyway
+        rs = workflow.resource_settings
+        if rule in rs._parsed_overwrite_threads:
+            threads = int(rs._parsed_overwrite_threads[rule].value)
+        if rule in rs._parsed_overwrite_resources:
+            value = rs._parsed_overwrite_resources[rule].get("tasks").value
+            tasks = TASKS if value is None else int(value)
+    except (AttributeError, ValueError, TypeError):
+        pass
+    return tasks, threads
+
+
+for _rule in SIMULATION_RULES:
+    try:
+        check_vp(*effective_launch(_rule), VP)
+    except ConfigError as err:
+        fail(f"{_rule}: {err}")
+
+if config["parallel"].get("mpi"):
+    MPI = config["parallel"]["mpi"]
+elif NEST["have_mpi"] and shutil.which("mpirun"):
+    # binding off: OpenMPI's default core binding slowed NEST up to 2x here
+    MPI = "mpirun --bind-to none"
+else:
+    if any(effective_launch(r)[0] > 1 for r in SIMULATION_RULES):
+        fail("tasks > 1 needs NEST built with MPI; this NEST has none: use tasks=1")
+    sys.stderr.write(
+        f"condrate: NEST {NEST['nest_version']} has no MPI; simulations run as one "
+        "rank with threads only\n"
+    )
+    MPI = str(ROOT / "workflow" / "scripts" / "serial_launch.sh")
+
+if os.geteuid() == 0:  # OpenMPI refuses root without these
+    os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
+    os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+
+
+wildcard_constraints:
+    model="|".join(config["models"]),
+
+
+def final_outputs():
+    out = []
+    for model in config["models"]:
+        out += [
+            f"results/fi/{model}/fi_curves.csv",
+            f"results/fi/{model}/threshold_fit.json",
+            f"results/figures/fi_shift_{model}.pdf",
+            f"results/figures/fi_shift_{model}.png",
+        ]
+    return out
