@@ -12,7 +12,11 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/fi.smk"
 
 
+wildcard_constraints:
+    model="|".join(config["models"]),
+
+
 rule all:
+    default_target: True
     input:
         final_outputs(),
-    default_target: True

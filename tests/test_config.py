@@ -26,7 +26,8 @@ BAD = [
     (lambda c: c.update(models=["iaf_psc_alpha"]), "models.0: 'iaf_psc_alpha' is not one of"),
     (lambda c: c["fi"].update(duration_ms=-5), "fi.duration_ms: -5 is less than or equal to"),
     (lambda c: c["fi"].update(duration_ms="long"), "fi.duration_ms: 'long' is not of type 'number'"),
-    (lambda c: c["fi"].update(fit_band_Hz=[-1, 50]), "fi.fit_band_Hz.0: -1 is less than the minimum"),
+    (lambda c: c["fi"]["per_model"]["glif_cond"].update(fit_band_Hz=[-1, 50]),
+     "fi.per_model.glif_cond.fit_band_Hz.0: -1 is less than the minimum"),
     (lambda c: c["fi"].update(delta_g_nS=[0, -10]), "fi.delta_g_nS.1: -10 is less than the minimum"),
     (lambda c: c["parallel"].update(tasks=0), "parallel.tasks: 0 is less than the minimum of 1"),
     (lambda c: c["nest"].update(virtual_processes=3), "differs from nest.virtual_processes = 3"),
@@ -84,5 +85,5 @@ def test_vp_mismatch_from_resource_override_is_caught_before_running(tmp_path, t
     tiny_config["models"] = ["iaf_cond_exp"]
     proc = run_snakemake(tmp_path, tiny_config, "--set-threads", "simulate_fi=1")
     assert proc.returncode != 0
-    assert "simulate_fi: 1 ranks x 1 threads = 1 virtual processes" in proc.stderr
+    assert "simulate_fi: launch gives 1 ranks x 1 threads = 1 virtual processes" in proc.stderr
     assert not (tmp_path / "results").exists()

@@ -52,15 +52,19 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
         )
     fi = config["fi"]
     for model in config["models"]:
-        if model not in fi["drive_mV"]:
-            out.append(f"fi.drive_mV.{model}: missing; give {{start, stop, num}} in mV")
-        elif fi["drive_mV"][model]["stop"] <= fi["drive_mV"][model]["start"]:
-            out.append(f"fi.drive_mV.{model}: stop must be larger than start")
+        m = fi["per_model"].get(model)
+        if m is None:
+            out.append(f"fi.per_model.{model}: missing; give drive_mV and fit_band_Hz")
+            continue
+        if m["drive_mV"]["stop"] <= m["drive_mV"]["start"]:
+            out.append(f"fi.per_model.{model}.drive_mV: stop must be larger than start")
+        lo, hi = m["fit_band_Hz"]
+        if not lo < hi:
+            out.append(f"fi.per_model.{model}.fit_band_Hz: [{lo}, {hi}] must be increasing")
     if fi["warmup_ms"] >= fi["duration_ms"]:
-        out.append(f"fi.warmup_ms: {fi['warmup_ms']} must be below fi.duration_ms = {fi['duration_ms']}")
-    lo, hi = fi["fit_band_Hz"]
-    if not lo < hi:
-        out.append(f"fi.fit_band_Hz: [{lo}, {hi}] must be increasing")
+        out.append(
+            f"fi.warmup_ms: {fi['warmup_ms']} must be below fi.duration_ms = {fi['duration_ms']}"
+        )
     for model in config["models"]:
         n = fi_grid_size(config, model)
         if n is not None and n > fi["max_neurons"]:
@@ -74,10 +78,9 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
 
 def fi_grid_size(config: dict, model: str) -> int | None:
     fi = config["fi"]
-    drive = fi["drive_mV"].get(model)
-    if drive is None:
+    if model not in fi["per_model"]:
         return None
-    return len(fi["conditions"]) * len(fi["delta_g_nS"]) * drive["num"]
+    return len(fi["conditions"]) * len(fi["delta_g_nS"]) * fi["per_model"][model]["drive_mV"]["num"]
 
 
 def _param_name_errors(config, nest_params, root) -> list[str]:

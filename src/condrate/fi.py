@@ -57,6 +57,18 @@ def balanced_noise(model: NeuronModel, delta_g_nS: float, quantal_nS: dict) -> d
     return out
 
 
+def set_per_neuron(nest, nodes, name: str, values) -> None:
+    """Set one value per node; under MPI each rank sets only the nodes it owns.
+
+    ``nodes`` must be one contiguous block of node ids, ``values`` in its order.
+    """
+    local = nest.GetLocalNodeCollection(nodes)
+    if len(local) == 0:
+        return
+    idx = np.asarray(local.tolist()) - nodes[0].global_id
+    local.set({name: np.asarray(values, dtype=float)[idx].tolist()})
+
+
 def create_fi(nest, model: NeuronModel, table: dict, noise: dict):
     """Create the unconnected f-I neurons, their drive and a spike recorder.
 
@@ -68,10 +80,10 @@ def create_fi(nest, model: NeuronModel, table: dict, noise: dict):
     cond = np.asarray(table["condition"])
     dg = np.asarray(table["delta_g_nS"])
     leak = model.g_L_nS + np.where(cond == "deterministic", dg, 0.0)
-    neurons.set({model.leak_conductance: leak.tolist()})
+    set_per_neuron(nest, neurons, model.leak_conductance, leak)
     neurons.set(V_m=model.E_L_mV)
     if model.has_I_e:
-        neurons.set(I_e=list(table["I_pA"]))
+        set_per_neuron(nest, neurons, "I_e", table["I_pA"])
     else:  # glif_cond has no I_e
         dc = nest.Create("dc_generator", n, params={"amplitude": list(table["I_pA"])})
         nest.Connect(dc, neurons, "one_to_one")
@@ -113,7 +125,10 @@ def fi_spec(config: dict, model_name: str, root=".") -> dict:
         "model_file": raw,
         "overrides": config.get("model_params", {}).get(model_name, {}),
         "mechanism": model.mechanism,
-        "table": fi_table(model, c["conditions"], c["delta_g_nS"], c["drive_mV"][model_name]),
+        "table": fi_table(
+            model, c["conditions"], c["delta_g_nS"], c["per_model"][model_name]["drive_mV"]
+        ),
+        "fit_band_Hz": c["per_model"][model_name]["fit_band_Hz"],
         "noise": {
             str(float(dg)): balanced_noise(model, float(dg), c["noise_quantal_nS"])
             for dg in c["delta_g_nS"]

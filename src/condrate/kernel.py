@@ -33,7 +33,7 @@ def import_nest():
     mpi_comm()
     import nest
 
-    nest.set_verbosity("M_ERROR")
+    nest.verbosity = nest.VerbosityLevel.ERROR
     return nest
 
 

@@ -17,7 +17,7 @@ from .params import MODELS
 def query(models=MODELS) -> dict:
     import nest
 
-    nest.set_verbosity("M_ERROR")
+    nest.verbosity = nest.VerbosityLevel.ERROR
     return {
         "nest_version": nest.__version__,
         "have_mpi": bool(nest.build_info["have_mpi"]),

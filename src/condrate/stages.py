@@ -31,7 +31,7 @@ def write_threshold_fit(curves_path, spikes_path, spec_path, out) -> None:
     c = spec["config"]["fi"]
     _, _, meta = spikes.read_spikes(spikes_path)
     result = fit.threshold_fit(
-        fi.read_csv(curves_path), c["fit_band_Hz"], c["rheobase_Hz"], spec["neuron"],
+        fi.read_csv(curves_path), spec["fit_band_Hz"], c["rheobase_Hz"], spec["neuron"],
         meta["provenance"],
     )
     write_json(out, result)

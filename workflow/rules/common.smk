@@ -35,26 +35,26 @@ THREADS = config["parallel"]["threads"]
 SIMULATION_RULES = ("simulate_fi",)
 
 
-def effective_launch(rule):
+def effective_launch(name):
     """(tasks, threads) of a simulation rule after --set-resources / --set-threads."""
     tasks, threads = TASKS, THREADS
     try:  # Snakemake's parsed overrides; the simulation re-checks at run time anyway
         rs = workflow.resource_settings
-        if rule in rs._parsed_overwrite_threads:
-            threads = int(rs._parsed_overwrite_threads[rule].value)
-        if rule in rs._parsed_overwrite_resources:
-            value = rs._parsed_overwrite_resources[rule].get("tasks").value
+        if name in rs._parsed_overwrite_threads:
+            threads = int(rs._parsed_overwrite_threads[name].value)
+        if name in rs._parsed_overwrite_resources:
+            value = rs._parsed_overwrite_resources[name].get("tasks").value
             tasks = TASKS if value is None else int(value)
     except (AttributeError, ValueError, TypeError):
         pass
     return tasks, threads
 
 
-for _rule in SIMULATION_RULES:
+for _sim in SIMULATION_RULES:
     try:
-        check_vp(*effective_launch(_rule), VP)
+        check_vp(*effective_launch(_sim), VP)
     except ConfigError as err:
-        fail(f"{_rule}: {err}")
+        fail(f"{_sim}: {err}")
 
 if config["parallel"].get("mpi"):
     MPI = config["parallel"]["mpi"]
@@ -62,7 +62,7 @@ elif NEST["have_mpi"] and shutil.which("mpirun"):
     # binding off: OpenMPI's default core binding slowed NEST up to 2x here
     MPI = "mpirun --bind-to none"
 else:
-    if any(effective_launch(r)[0] > 1 for r in SIMULATION_RULES):
+    if any(effective_launch(s)[0] > 1 for s in SIMULATION_RULES):
         fail("tasks > 1 needs NEST built with MPI; this NEST has none: use tasks=1")
     sys.stderr.write(
         f"condrate: NEST {NEST['nest_version']} has no MPI; simulations run as one "
@@ -73,10 +73,6 @@ else:
 if os.geteuid() == 0:  # OpenMPI refuses root without these
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-
-
-wildcard_constraints:
-    model="|".join(config["models"]),
 
 
 def final_outputs():

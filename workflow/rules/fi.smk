@@ -8,6 +8,8 @@ rule fi_spec:
         "logs/fi/{model}/spec.log",
     benchmark:
         "benchmarks/fi/{model}/spec.tsv"
+    conda:
+        "../../envs/condrate.yaml"
     params:
         root=ROOT,
     script:
@@ -23,6 +25,8 @@ rule simulate_fi:
         "logs/fi/{model}/simulate.log",
     benchmark:
         "benchmarks/fi/{model}/simulate.tsv"
+    conda:
+        "../../envs/condrate.yaml"
     threads: THREADS
     resources:
         mpi=MPI,
@@ -45,6 +49,8 @@ rule gather_fi_spikes:
         "logs/fi/{model}/gather.log",
     benchmark:
         "benchmarks/fi/{model}/gather.tsv"
+    conda:
+        "../../envs/condrate.yaml"
     script:
         "../scripts/gather_spikes.py"
 
@@ -59,6 +65,8 @@ rule fi_curves:
         "logs/fi/{model}/curves.log",
     benchmark:
         "benchmarks/fi/{model}/curves.tsv"
+    conda:
+        "../../envs/condrate.yaml"
     script:
         "../scripts/fi_curves.py"
 
@@ -74,6 +82,8 @@ rule fit_threshold:
         "logs/fi/{model}/fit.log",
     benchmark:
         "benchmarks/fi/{model}/fit.tsv"
+    conda:
+        "../../envs/condrate.yaml"
     script:
         "../scripts/fit_threshold.py"
 
@@ -83,11 +93,15 @@ rule plot_fi_shift:
         curves=rules.fi_curves.output.curves,
         fit=rules.fit_threshold.output.fit,
     output:
-        pdf=report("results/figures/fi_shift_{model}.pdf", caption="../report/fi_shift.rst"),
+        pdf=report(
+            "results/figures/fi_shift_{model}.pdf", caption="../report/fi_shift.rst"
+        ),
         png="results/figures/fi_shift_{model}.png",
     log:
         "logs/figures/fi_shift_{model}.log",
     benchmark:
         "benchmarks/figures/fi_shift_{model}.tsv"
+    conda:
+        "../../envs/condrate.yaml"
     script:
         "../scripts/plot_fi_shift.py"

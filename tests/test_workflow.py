@@ -1,0 +1,81 @@
+"""The whole DAG on config/tiny.yaml through Snakemake, and the lint."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import PYTHON, ROOT
+
+pytestmark = pytest.mark.workflow
+
+
+def snakemake(workdir, *args, timeout=900):
+    cmd = [PYTHON, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
+           "--directory", str(workdir), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    work = tmp_path_factory.mktemp("tiny")
+    proc = snakemake(work, "--cores", "2", "--resources", "vp=2",
+                     "--configfile", str(ROOT / "config" / "tiny.yaml"))
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return work
+
+
+MODELS = ["iaf_cond_exp", "glif_cond", "hh_cond_exp_traub"]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_dag_writes_every_output(tiny_run, model):
+    for rel in (f"results/fi/{model}/fi_curves.csv", f"results/fi/{model}/threshold_fit.json",
+                f"results/figures/fi_shift_{model}.pdf", f"results/figures/fi_shift_{model}.png",
+                f"logs/fi/{model}/simulate.log", f"benchmarks/fi/{model}/simulate.tsv"):
+        assert (tiny_run / rel).stat().st_size > 0, rel
+    fit = json.loads((tiny_run / f"results/fi/{model}/threshold_fit.json").read_text())
+    for cond in ("deterministic", "noisy"):
+        c = fit[cond]
+        for key in ("v_theta_mV", "v_theta_ci_mV", "v_theta_rheobase_mV", "I_theta0_pA",
+                    "gain_Hz_per_pA", "gain_ratio", "fit_band_Hz", "r2"):
+            assert key in c, key
+        assert c["v_theta_ci_mV"][0] < c["v_theta_mV"] < c["v_theta_ci_mV"][1]
+        assert c["gain_ratio"][0] == 1.0 and len(c["gain_ratio"]) == 3
+    assert {"E_L_mV", "V_th_mV", "g_L_nS"} <= set(fit["neuron"])
+    prov = fit["provenance"]
+    assert prov["seed"] == 12345 and prov["virtual_processes"] == 2
+    assert prov["config"]["fi"]["duration_ms"] == 600.0
+
+
+def test_iaf_deterministic_rheobase_slope_is_v_th_minus_e_l(tiny_run):
+    fit = json.loads((tiny_run / "results/fi/iaf_cond_exp/threshold_fit.json").read_text())
+    assert fit["deterministic"]["v_theta_rheobase_mV"] == pytest.approx(15.0, rel=0.02)
+
+
+def test_rerun_with_split_ranks_is_byte_identical(tiny_run, tmp_path):
+    """Rerun one model as 2 ranks x 1 thread: the gathered spikes and the fit are identical."""
+    shutil.copytree(tiny_run / "results" / "fi" / "iaf_cond_exp", tmp_path / "ref")
+    proc = snakemake(tiny_run, "results/fi/iaf_cond_exp/threshold_fit.json", "--cores", "2",
+                     "--resources", "vp=2", "--configfile", str(ROOT / "config" / "tiny.yaml"),
+                     "--forcerun", "simulate_fi", "--set-resources", "simulate_fi:tasks=2",
+                     "--set-threads", "simulate_fi=1")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    new = tiny_run / "results" / "fi" / "iaf_cond_exp"
+    assert json.loads((new / "sim" / "manifest.json").read_text())["ranks"] == 2
+    for name in ("spikes.parquet", "fi_curves.csv", "threshold_fit.json"):
+        assert (new / name).read_bytes() == (tmp_path / "ref" / name).read_bytes(), name
+
+
+def test_lint_is_clean(tmp_path):
+    proc = snakemake(tmp_path, "--lint", "--configfile", str(ROOT / "config" / "tiny.yaml"))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "Lints for" not in proc.stdout + proc.stderr
+
+
+def test_snakefmt_is_clean():
+    files = [str(ROOT / "Snakefile"), *map(str, (ROOT / "workflow" / "rules").glob("*.smk"))]
+    proc = subprocess.run([PYTHON, "-m", "snakefmt", "--check", *files], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
