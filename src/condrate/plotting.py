@@ -59,7 +59,9 @@ def fi_shift_figure(curves: dict, fit: dict, title: str):
                 ax.plot(I[k], r[k], "o", ms=1.8, color=col, label=f"{lev:.1f} nS")
                 xs = np.linspace(I[k].min(), I[k].max(), 200)
                 thr = f["I_theta0_pA"] + f["v_theta_mV"] * lev
-                ax.plot(xs, f["gain_Hz_per_pA"] * np.clip(xs - thr, 0, None), "-", color=col)
+                ys = f["gain_Hz_per_pA"] * np.clip(xs - thr, 0, None)
+                show = ys <= 1.5 * f["fit_band_Hz"][1]  # the fit holds in its band only
+                ax.plot(xs[show], ys[show], "-", color=col)
             ax.axhspan(*f["fit_band_Hz"], color="0.9", zorder=-1)
             ax.set_title(f"{c}: v$_\\theta$ = {f['v_theta_mV']:.2f} mV (R$^2$ {f['r2']:.3f})")
             ax.set_xlabel("injected current I (pA)")

@@ -75,6 +75,10 @@ if os.geteuid() == 0:  # OpenMPI refuses root without these
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 
 
+def model_file(wildcards):
+    return ROOT / config["models_dir"] / f"{wildcards.model}.yaml"
+
+
 def final_outputs():
     out = []
     for model in config["models"]:

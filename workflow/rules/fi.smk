@@ -2,6 +2,8 @@
 
 
 rule fi_spec:
+    input:
+        model=model_file,
     output:
         spec="results/fi/{model}/spec.json",
     log:
@@ -12,6 +14,7 @@ rule fi_spec:
         "../../envs/condrate.yaml"
     params:
         root=ROOT,
+        config=config,
     script:
         "../scripts/fi_spec.py"
 

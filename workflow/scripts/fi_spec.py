@@ -3,4 +3,9 @@ import sys
 from condrate.stages import write_fi_spec
 
 sys.stderr = open(snakemake.log[0], "w")
-write_fi_spec(dict(snakemake.config), snakemake.wildcards.model, snakemake.params.root, snakemake.output.spec)
+write_fi_spec(
+    dict(snakemake.params.config),
+    snakemake.wildcards.model,
+    snakemake.params.root,
+    snakemake.output.spec,
+)
