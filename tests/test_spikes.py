@@ -21,7 +21,7 @@ def make_run(path, per_vp, ranks=2):
         body = "".join(f"{s}\t{t:.3f}\n" for s, t in rows)
         (path / f"spikes-21-{vp}.dat").write_text(HEADER + body)
     manifest = {
-        "spike_label": "spikes", "recorder_node_id": 21, "virtual_processes": len(per_vp),
+        "spike_label": "spikes", "recorders": {"spikes": 21}, "virtual_processes": len(per_vp),
         "ranks": ranks, "n_neurons": 20, "first_node_id": 1,
         "spikes_per_rank": [sum(len(per_vp[v]) for v in range(r, len(per_vp), ranks))
                             for r in range(ranks)],

@@ -63,6 +63,7 @@ class Synapse:
     shape: str
     E_rev_mV: float
     tau_ms: float
+    recordable: str
 
     @property
     def charge_factor(self) -> float:
@@ -184,6 +185,7 @@ def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=N
             shape=s["shape"],
             E_rev_mV=_lookup(params, s["E_rev"], f"{where}.synapses.{kind}.E_rev"),
             tau_ms=_lookup(params, s["tau"], f"{where}.synapses.{kind}.tau"),
+            recordable=s["recordable"],
         )
     mech = mechanism or raw.get("mechanism")
     if mech is not None and mech not in GLIF_LEVELS:

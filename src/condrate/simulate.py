@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import fi
+from . import fi, network
 from .config import check_vp
 from .errors import ConfigError
 from .io import read_json, write_json
@@ -26,12 +26,23 @@ from .provenance import provenance
 SPIKE_LABEL = "spikes"
 
 
-def build(nest, spec):
-    """Create the network of ``spec``; return (neurons, spike_recorder)."""
+def build(nest, spec) -> dict:
+    """Create (and connect) the network of ``spec``.
+
+    Returns node collections: "neurons", "spikes" (the spike recorder) and any other
+    recorders, keyed by the label their ascii files carry.
+    """
     model = build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"])
     if spec["kind"] == "fi":
-        return fi.create_fi(nest, model, spec["table"], spec["noise"])
-    raise ConfigError(f"spec kind '{spec['kind']}' is not one of ['fi']")
+        neurons, recorder = fi.create_fi(nest, model, spec["table"], spec["noise"])
+        return {"neurons": neurons, "recorders": {SPIKE_LABEL: recorder}}
+    if spec["kind"] == "network":
+        net, d = spec["network"], spec["derived"]
+        nodes = network.create(nest, model, net, d, net["record_sample"])
+        network.connect(nest, model, net, d, nodes)
+        return {"neurons": nodes["neurons"],
+                "recorders": {SPIKE_LABEL: nodes["spikes"], "state": nodes["meter"]}}
+    raise ConfigError(f"spec kind '{spec['kind']}' is not one of ['fi', 'network']")
 
 
 def run(spec: dict, out: Path, tasks: int, threads: int) -> None:
@@ -56,7 +67,8 @@ def run(spec: dict, out: Path, tasks: int, threads: int) -> None:
     configure_kernel(
         nest, threads=threads, seed=k["seed"], resolution_ms=k["resolution_ms"], data_path=partial
     )
-    neurons, recorder = build(nest, spec)
+    nodes = build(nest, spec)
+    neurons, recorder = nodes["neurons"], nodes["recorders"][SPIKE_LABEL]
     nest.Simulate(float(spec["duration_ms"]))
     local = {
         "rank": nest.Rank(),
@@ -70,7 +82,7 @@ def run(spec: dict, out: Path, tasks: int, threads: int) -> None:
             "model": spec["model"],
             "n_neurons": len(neurons),
             "first_node_id": int(neurons[0].global_id),
-            "recorder_node_id": int(recorder.global_id),
+            "recorders": {k: int(v.global_id) for k, v in nodes["recorders"].items()},
             "spike_label": SPIKE_LABEL,
             "ranks": tasks,
             "threads": threads,

@@ -27,15 +27,25 @@ HEADER_LINES = 3  # two '#' lines (NEST and backend versions), then the column l
 _VP_FILE = re.compile(r"^(?P<label>.+)-(?P<node>\d+)-(?P<vp>\d+)\.dat$")
 
 
-def vp_files(sim_dir: Path, manifest: dict) -> dict[int, Path]:
-    """The per-VP spike files of ``sim_dir``, keyed by VP; exactly one per VP."""
-    label, node = manifest["spike_label"], manifest["recorder_node_id"]
+def vp_files(sim_dir: Path, manifest: dict, label: str | None = None) -> dict[int, Path]:
+    """The per-VP files of one recorder (default: spikes), keyed by VP; one per VP.
+
+    Every ``.dat`` file must belong to a recorder of the manifest.
+    """
+    label = label or manifest["spike_label"]
+    recorders = manifest["recorders"]
+    node = recorders[label]
     n_vp = manifest["virtual_processes"]
     found: dict[int, Path] = {}
     for path in sorted(Path(sim_dir).glob("*.dat")):
         m = _VP_FILE.match(path.name)
-        if not m or m["label"] != label or int(m["node"]) != node:
-            raise SpikeDataError(f"{path}: unexpected file; expected {label}-{node}-<vp>.dat")
+        if not m or recorders.get(m["label"]) != int(m["node"]):
+            raise SpikeDataError(
+                f"{path}: unexpected file; recorders are "
+                + ", ".join(f"{k}-{v}-<vp>.dat" for k, v in recorders.items())
+            )
+        if m["label"] != label:
+            continue
         vp = int(m["vp"])
         if vp >= n_vp or vp in found:
             raise SpikeDataError(f"{path}: VP {vp} is not one of 0..{n_vp - 1} or is duplicated")

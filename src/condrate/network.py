@@ -1,0 +1,165 @@
+"""E/I balanced network: derived parameters (pure), then create and connect phases.
+
+Populations: N_E excitatory and N_I inhibitory neurons (4:1 by default), each neuron
+receiving exactly K_E excitatory, K_I inhibitory and K_ext external Poisson inputs.
+Peak conductances scale as G_ref sqrt(K_ref/K). All conductances are positive nS;
+the sign NEST needs for inhibition comes from params.nest_weight.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .params import NeuronModel, nest_weight
+
+
+def unit_value(entry, unit):
+    """Value of a {value, unit} entry after checking its unit."""
+    if entry["unit"] != unit:
+        raise ValueError(f"expected unit {unit}, got {entry['unit']}")
+    return entry["value"]
+
+
+def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
+    """All numbers the network build needs, from the parameter file and the config.
+
+    net: the config's network section for one run (N_E, N_I, K_E, K_I, K_ext,
+    nu_ext_Hz, t_sim_ms, ...). Returns peak conductances (nS) after 1/sqrt(K)
+    scaling, delays (ms), initial-V_m range (mV), external drive (Hz).
+    """
+    p = net_file["per_model"][model.name]
+    K_ref = unit_value(net_file["K_ref"], "1")
+    G_E = unit_value(p["G_E"], "nS")
+    scale = {k: math.sqrt(K_ref / net[k]) for k in ("K_E", "K_I", "K_ext")}
+    lo, hi = unit_value(net_file["V_m_init"], "1")
+    V_top = model.V_th_mV if model.V_th_mV is not None else model.params["V_T"]
+    span = V_top - model.E_L_mV
+    return {
+        "G_EE_nS": G_E * scale["K_E"],
+        "G_I_nS": unit_value(p["g"], "1") * G_E * scale["K_I"],
+        "G_ext_nS": unit_value(p["G_ext"], "nS") * scale["K_ext"],
+        "delay_ms": list(unit_value(net_file["delay"], "ms")),
+        "V_m_init_mV": [model.E_L_mV + lo * span, model.E_L_mV + hi * span],
+        "ext_rate_total_Hz": net["K_ext"] * net["nu_ext_Hz"],
+        "K_scale": scale,
+    }
+
+
+def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
+    """Create populations, external drive and recorders. Returns a dict of node collections.
+
+    The external input of each neuron is one Poisson process at K_ext * nu_ext (the
+    superposition of K_ext independent Poisson inputs). With a ``step`` in the run,
+    the rate steps from nu_ext to step.nu_ext_Hz at step.t_ms.
+    """
+    E = nest.Create(model.nest_model, net["N_E"], params=model.nest_params())
+    I = nest.Create(model.nest_model, net["N_I"], params=model.nest_params())
+    neurons = E + I
+    neurons.V_m = nest.random.uniform(*d["V_m_init_mV"])
+    step = net.get("step")
+    if step:
+        ext = nest.Create("inhomogeneous_poisson_generator", params={
+            "rate_times": [nest.resolution, float(step["t_ms"])],
+            "rate_values": [d["ext_rate_total_Hz"], net["K_ext"] * step["nu_ext_Hz"]],
+        })
+    else:
+        ext = nest.Create("poisson_generator", params={"rate": d["ext_rate_total_Hz"]})
+    spikes = nest.Create("spike_recorder", params={"record_to": "ascii", "label": "spikes"})
+    meter = nest.Create("multimeter", params={
+        "record_to": "ascii", "label": "state", "interval": 1.0,
+        "record_from": ["V_m", model.excitatory.recordable, model.inhibitory.recordable],
+    })
+    return {"E": E, "I": I, "neurons": neurons, "ext": ext, "spikes": spikes, "meter": meter,
+            "sample": sample}
+
+
+def connect(nest, model: NeuronModel, net: dict, d: dict, nodes: dict) -> None:
+    """Fixed in-degree random connections, uniform delays, external drive, recorders."""
+    delay = nest.random.uniform(*d["delay_ms"])
+    w_E, r_E = nest_weight(model, "excitatory", d["G_EE_nS"])
+    w_I, r_I = nest_weight(model, "inhibitory", d["G_I_nS"])
+    w_X, r_X = nest_weight(model, "excitatory", d["G_ext_nS"])
+    rule = {"allow_autapses": False, "allow_multapses": True}
+    nest.Connect(nodes["E"], nodes["neurons"], {"rule": "fixed_indegree", "indegree": net["K_E"], **rule},
+                 {"weight": w_E, "delay": delay, "receptor_type": r_E})
+    nest.Connect(nodes["I"], nodes["neurons"], {"rule": "fixed_indegree", "indegree": net["K_I"], **rule},
+                 {"weight": w_I, "delay": delay, "receptor_type": r_I})
+    nest.Connect(nodes["ext"], nodes["neurons"], "all_to_all",
+                 {"weight": w_X, "delay": d["delay_ms"][0], "receptor_type": r_X})
+    nest.Connect(nodes["neurons"], nodes["spikes"])
+    n_E, n_I = len(nodes["E"]), len(nodes["I"])
+    k = nodes["sample"]
+    sample = nodes["E"][: min(k, n_E)] + nodes["I"][: min(max(k // 4, 1), n_I)]
+    nest.Connect(nodes["meter"], sample)
+
+
+def population_of(senders: np.ndarray, first_id: int, N_E: int) -> np.ndarray:
+    """'E' or 'I' for each sender id (E are created first, then I)."""
+    return np.where(senders - first_id < N_E, "E", "I")
+
+
+def run_settings(config: dict, run: str) -> dict:
+    """The network section for one run: the base settings with the run's changes.
+
+    Runs: "base"; "ext-<rate>" (external rate sweep); "K-<K_E>" (in-degree sweep at
+    K_I = K_E/4, K_ext = K_E); "step" (external-rate step).
+    """
+    net = {k: v for k, v in config["network"].items() if k != "sweeps"}
+    sweeps = config["network"].get("sweeps", {})
+    if run == "base":
+        pass
+    elif run.startswith("ext-"):
+        net["nu_ext_Hz"] = float(run[4:])
+    elif run.startswith("K-"):
+        k = int(run[2:])
+        net.update(K_E=k, K_I=max(k // 4, 1), K_ext=k)
+    elif run == "step":
+        net["step"] = dict(sweeps["step"])
+    else:
+        raise ValueError(f"unknown network run '{run}'")
+    return net
+
+
+def run_names(config: dict) -> list[str]:
+    """Every network run the config asks for."""
+    sweeps = config["network"].get("sweeps", {})
+    names = ["base"]
+    names += [f"ext-{float(r)}" for r in sweeps.get("nu_ext_Hz", [])]
+    names += [f"K-{int(k)}" for k in sweeps.get("K_E", [])]
+    if sweeps.get("step"):
+        names.append("step")
+    return list(dict.fromkeys(names))
+
+
+def network_spec(config: dict, model_name: str, run: str, root=".") -> dict:
+    """Everything the MPI job needs to build one network run, as plain JSON."""
+    from pathlib import Path
+
+    import yaml
+
+    from .config import model_from_config
+
+    model = model_from_config(config, model_name, root)
+    models_dir = Path(root) / config["models_dir"]
+    with open(models_dir / f"{model_name}.yaml") as fh:
+        raw = yaml.safe_load(fh)
+    with open(models_dir / f"{config['network']['parameters']}.yaml") as fh:
+        net_file = yaml.safe_load(fh)
+    net = run_settings(config, run)
+    return {
+        "kind": "network",
+        "model": model_name,
+        "run": run,
+        "model_file": raw,
+        "overrides": config.get("model_params", {}).get(model_name, {}),
+        "mechanism": model.mechanism,
+        "network_file": net_file,
+        "network": net,
+        "derived": derive(net_file, model, net),
+        "kernel": dict(config["nest"]),
+        "duration_ms": net["t_sim_ms"],
+        "neuron": model.summary(),
+        "config": config,
+    }
