@@ -10,10 +10,12 @@ configfile: "config/config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/fi.smk"
+include: "workflow/rules/network.smk"
 
 
 wildcard_constraints:
     model="|".join(config["models"]),
+    run="[A-Za-z0-9_.-]+",
 
 
 rule all:

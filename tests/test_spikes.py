@@ -83,7 +83,7 @@ def test_count_mismatch_names_the_rank_and_files(run, tmp_path):
 def test_malformed_row_is_named(run, tmp_path):
     f = run / "spikes-21-0.dat"
     f.write_text(f.read_text() + "7\n")
-    expect_failure(run, tmp_path, "spikes-21-0.dat: malformed spike data")
+    expect_failure(run, tmp_path, "spikes-21-0.dat: malformed data")
 
 
 def test_stray_file_is_named(run, tmp_path):

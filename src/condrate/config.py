@@ -71,8 +71,39 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
             out.append(
                 f"fi: grid of {n} neurons for {model} exceeds fi.max_neurons = {fi['max_neurons']}"
             )
+    if "network" in config:
+        out += network_errors(config, root)
     if nest_params is not None:
         out += _param_name_errors(config, nest_params, root)
+    return out
+
+
+def network_errors(config: dict, root=".") -> list[str]:
+    """Network checks beyond the schema: in-degrees, budget, times, preset file."""
+    net, out = config["network"], []
+    sweeps = net.get("sweeps", {})
+    for k_key, n_key in (("K_E", "N_E"), ("K_I", "N_I")):
+        if net[k_key] > net[n_key]:
+            out.append(f"network.{k_key}: {net[k_key]} exceeds network.{n_key} = {net[n_key]}")
+    for k in sweeps.get("K_E", []):
+        if k > net["N_E"] or k // 4 > net["N_I"]:
+            out.append(f"network.sweeps.K_E: {k} exceeds the population sizes")
+    if net["N_E"] + net["N_I"] > net["max_neurons"]:
+        out.append(
+            f"network: N_E + N_I = {net['N_E'] + net['N_I']} exceeds "
+            f"network.max_neurons = {net['max_neurons']}"
+        )
+    if net["t_warmup_ms"] >= net["t_sim_ms"]:
+        out.append(f"network.t_warmup_ms: must be below network.t_sim_ms = {net['t_sim_ms']}")
+    step = sweeps.get("step")
+    if step and not net["t_warmup_ms"] < step["t_ms"] < net["t_sim_ms"]:
+        out.append("network.sweeps.step.t_ms: must lie between t_warmup_ms and t_sim_ms")
+    for m in net.get("models", []):
+        if m not in config["models"]:
+            out.append(f"network.models: '{m}' is not in models {config['models']}")
+    path = Path(config["models_dir"]) / f"{net['parameters']}.yaml"
+    if not (Path(root) / path).exists():
+        out.append(f"network.parameters: no file {path}")
     return out
 
 

@@ -32,7 +32,7 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
     p = net_file["per_model"][model.name]
     K_ref = unit_value(net_file["K_ref"], "1")
     G_E = unit_value(p["G_E"], "nS")
-    scale = {k: math.sqrt(K_ref / net[k]) for k in ("K_E", "K_I", "K_ext")}
+    scale = {k: math.sqrt(K_ref / net[k]) if net[k] > 0 else 0.0 for k in ("K_E", "K_I", "K_ext")}
     lo, hi = unit_value(net_file["V_m_init"], "1")
     V_top = model.V_th_mV if model.V_th_mV is not None else model.params["V_T"]
     span = V_top - model.E_L_mV
@@ -58,8 +58,16 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
     I = nest.Create(model.nest_model, net["N_I"], params=model.nest_params())
     neurons = E + I
     neurons.V_m = nest.random.uniform(*d["V_m_init_mV"])
+    if net["I_ext_pA"]:
+        if model.has_I_e:
+            neurons.I_e = float(net["I_ext_pA"])
+        else:  # glif_cond has no I_e
+            dc = nest.Create("dc_generator", params={"amplitude": float(net["I_ext_pA"])})
+            nest.Connect(dc, neurons)
     step = net.get("step")
-    if step:
+    if net["K_ext"] == 0:
+        ext = None
+    elif step:
         ext = nest.Create("inhomogeneous_poisson_generator", params={
             "rate_times": [nest.resolution, float(step["t_ms"])],
             "rate_values": [d["ext_rate_total_Hz"], net["K_ext"] * step["nu_ext_Hz"]],
@@ -86,8 +94,9 @@ def connect(nest, model: NeuronModel, net: dict, d: dict, nodes: dict) -> None:
                  {"weight": w_E, "delay": delay, "receptor_type": r_E})
     nest.Connect(nodes["I"], nodes["neurons"], {"rule": "fixed_indegree", "indegree": net["K_I"], **rule},
                  {"weight": w_I, "delay": delay, "receptor_type": r_I})
-    nest.Connect(nodes["ext"], nodes["neurons"], "all_to_all",
-                 {"weight": w_X, "delay": d["delay_ms"][0], "receptor_type": r_X})
+    if nodes["ext"] is not None:
+        nest.Connect(nodes["ext"], nodes["neurons"], "all_to_all",
+                     {"weight": w_X, "delay": d["delay_ms"][0], "receptor_type": r_X})
     nest.Connect(nodes["neurons"], nodes["spikes"])
     n_E, n_I = len(nodes["E"]), len(nodes["I"])
     k = nodes["sample"]
@@ -103,34 +112,38 @@ def population_of(senders: np.ndarray, first_id: int, N_E: int) -> np.ndarray:
 def run_settings(config: dict, run: str) -> dict:
     """The network section for one run: the base settings with the run's changes.
 
-    Runs: "base"; "ext-<rate>" (external rate sweep); "K-<K_E>" (in-degree sweep at
-    K_I = K_E/4, K_ext = K_E); "step" (external-rate step).
+    Runs are named after network.name: "<name>" (base), "<name>-ext<rate>" (external
+    rate sweep), "<name>-K<K_E>" (in-degree sweep at K_I = K_E/4, K_ext = K_E) and
+    "<name>-step" (external-rate step).
     """
-    net = {k: v for k, v in config["network"].items() if k != "sweeps"}
+    net = {k: v for k, v in config["network"].items() if k not in ("sweeps", "stats", "models")}
     sweeps = config["network"].get("sweeps", {})
-    if run == "base":
+    base = net["name"]
+    suffix = run[len(base):] if run.startswith(base) else None
+    if suffix == "":
         pass
-    elif run.startswith("ext-"):
-        net["nu_ext_Hz"] = float(run[4:])
-    elif run.startswith("K-"):
-        k = int(run[2:])
+    elif suffix and suffix.startswith("-ext"):
+        net["nu_ext_Hz"] = float(suffix[4:])
+    elif suffix and suffix.startswith("-K"):
+        k = int(suffix[2:])
         net.update(K_E=k, K_I=max(k // 4, 1), K_ext=k)
-    elif run == "step":
+    elif suffix == "-step":
         net["step"] = dict(sweeps["step"])
     else:
         raise ValueError(f"unknown network run '{run}'")
     return net
 
 
-def run_names(config: dict) -> list[str]:
-    """Every network run the config asks for."""
+def sweep_runs(config: dict) -> dict:
+    """Run names per experiment: {"base": [...], "ext": [...], "K": [...], "step": [...]}."""
+    name = config["network"]["name"]
     sweeps = config["network"].get("sweeps", {})
-    names = ["base"]
-    names += [f"ext-{float(r)}" for r in sweeps.get("nu_ext_Hz", [])]
-    names += [f"K-{int(k)}" for k in sweeps.get("K_E", [])]
-    if sweeps.get("step"):
-        names.append("step")
-    return list(dict.fromkeys(names))
+    return {
+        "base": [name],
+        "ext": [f"{name}-ext{float(r)}" for r in sweeps.get("nu_ext_Hz", [])],
+        "K": [f"{name}-K{int(k)}" for k in sweeps.get("K_E", [])],
+        "step": [f"{name}-step"] if sweeps.get("step") else [],
+    }
 
 
 def network_spec(config: dict, model_name: str, run: str, root=".") -> dict:

@@ -59,8 +59,12 @@ def vp_files(sim_dir: Path, manifest: dict, label: str | None = None) -> dict[in
     return found
 
 
-def read_vp_file(path: Path) -> pa.Table:
-    """Read one NEST ascii spike file, checking its header and its last line."""
+def read_vp_file(path: Path, schema: pa.Schema | None = SCHEMA) -> pa.Table:
+    """Read one NEST ascii file, checking its header and its last line.
+
+    schema: expected columns and types; None takes the column names from the file
+    (multimeter files: sender int32, the rest float64).
+    """
     with open(path, "rb") as fh:
         head = [fh.readline() for _ in range(HEADER_LINES)]
         fh.seek(0, 2)
@@ -70,19 +74,31 @@ def read_vp_file(path: Path) -> pa.Table:
             last = fh.read(1)
     if not (head[0].startswith(b"#") and head[1].startswith(b"#")):
         raise SpikeDataError(f"{path}: missing NEST header lines")
-    if head[2].split() != [b"sender", b"time_ms"]:
-        raise SpikeDataError(f"{path}: column line is {head[2]!r}, expected 'sender\\ttime_ms'")
+    names = [c.decode() for c in head[2].split()]
+    if schema is None and names[:1] == ["sender"]:
+        schema = pa.schema([("sender", pa.int32())] + [(c, pa.float64()) for c in names[1:]])
+    if schema is None or names != schema.names:
+        raise SpikeDataError(f"{path}: column line is {head[2]!r}, expected {schema and schema.names}")
     if last != b"\n":
         raise SpikeDataError(f"{path}: truncated (last line has no newline)")
     try:
         return pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(skip_rows=HEADER_LINES, column_names=SCHEMA.names),
+            read_options=pacsv.ReadOptions(skip_rows=HEADER_LINES, column_names=schema.names),
             parse_options=pacsv.ParseOptions(delimiter="\t"),
-            convert_options=pacsv.ConvertOptions(column_types=SCHEMA),
+            convert_options=pacsv.ConvertOptions(column_types=schema),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
-        raise SpikeDataError(f"{path}: malformed spike data: {err}") from None
+        raise SpikeDataError(f"{path}: malformed data: {err}") from None
+
+
+def read_state(sim_dir, label: str = "state") -> dict:
+    """Multimeter recordings of all VPs as numpy columns (sender, time_ms, ...)."""
+    sim_dir = Path(sim_dir)
+    manifest = read_json(sim_dir / "manifest.json")
+    files = vp_files(sim_dir, manifest, label)
+    table = pa.concat_tables([read_vp_file(files[vp], None) for vp in sorted(files)])
+    return {c: table[c].to_numpy() for c in table.column_names}
 
 
 def sort_spikes(table: pa.Table) -> pa.Table:

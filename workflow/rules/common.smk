@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from condrate import nestinfo
+from condrate.network import sweep_runs
 from condrate.config import check_vp, validate
 from condrate.errors import ConfigError
 
@@ -32,7 +33,7 @@ VP = config["nest"]["virtual_processes"]
 TASKS = config["parallel"]["tasks"]
 THREADS = config["parallel"]["threads"]
 
-SIMULATION_RULES = ("simulate_fi",)
+SIMULATION_RULES = ("simulate_fi", "simulate_network")
 
 
 def effective_launch(name):
@@ -79,8 +80,58 @@ def model_file(wildcards):
     return ROOT / config["models_dir"] / f"{wildcards.model}.yaml"
 
 
-def final_outputs():
+NETWORK_MODELS = (
+    config["network"].get("models", config["models"]) if "network" in config else []
+)
+RUNS = sweep_runs(config) if "network" in config else {}
+SWEEP_FIGURES = ("ext_sweep", "step_response", "k_scaling")
+
+
+def network_file(wildcards):
+    return ROOT / config["models_dir"] / f"{config['network']['parameters']}.yaml"
+
+
+def _run_files(wildcards, kind, name):
+    return [f"results/network/{wildcards.model}/{run}/{name}" for run in RUNS[kind]]
+
+
+def ext_stats(wildcards):
+    return _run_files(wildcards, "ext", "stats.json")
+
+
+def k_stats(wildcards):
+    return _run_files(wildcards, "K", "stats.json")
+
+
+def base_spec(wildcards):
+    return _run_files(wildcards, "base", "spec.json")
+
+
+def step_file(name):
+    def files(wildcards):
+        return _run_files(wildcards, "step", name)
+
+    return files
+
+
+def network_outputs():
     out = []
+    for model in NETWORK_MODELS:
+        for run in RUNS["base"]:
+            out += [
+                f"results/network/{model}/{run}/spikes.parquet",
+                f"results/network/{model}/{run}/stats.json",
+                f"results/figures/network_{model}_{run}.pdf",
+            ]
+        if RUNS["ext"] and RUNS["K"] and RUNS["step"]:
+            out += [f"results/network/{model}/ext_sweep.csv"]
+            out += [f"results/figures/{f}_{model}.pdf" for f in SWEEP_FIGURES]
+        out += [f"results/figures/network_{model}_{run}.pdf" for run in RUNS["step"]]
+    return out
+
+
+def final_outputs():
+    out = network_outputs()
     for model in config["models"]:
         out += [
             f"results/fi/{model}/fi_curves.csv",

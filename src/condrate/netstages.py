@@ -1,0 +1,170 @@
+"""Workflow stages of the E/I network: spec, statistics, sweeps and their figures."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import balance, network, stats
+from .fi import write_csv
+from .io import read_json, write_json
+from .params import build_model
+from .spikes import read_spikes, read_state
+
+AI_CRITERIA = {"cv_isi_min": 0.8, "correlation_max": 0.05, "chi_max": 0.2}
+
+
+def write_network_spec(config: dict, model: str, run: str, root, out) -> None:
+    write_json(out, network.network_spec(config, model, run, root))
+
+
+def _model(spec):
+    return build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"])
+
+
+def _populations(spec, senders, first_id):
+    net = spec["network"]
+    n_total = net["N_E"] + net["N_I"]
+    members = {"E": np.arange(net["N_E"]), "I": np.arange(net["N_E"], n_total)}
+    return senders.astype(np.int64) - first_id, members, n_total
+
+
+def network_stats(spec: dict, senders, times, first_id: int, state: dict | None) -> dict:
+    """stats.json content: per population statistics, input currents, AI verdict."""
+    net = spec["network"]
+    idx, members, n_total = _populations(spec, senders, first_id)
+    s = spec["config"]["network"]["stats"]
+    t0, t1 = float(net["t_warmup_ms"]), float(net["t_sim_ms"])
+    pops = {p: stats.population_stats(idx, times, m, t0, t1, s, n_total) for p, m in members.items()}
+    out = {"model": spec["model"], "run": spec["run"], "network": net, "derived": spec["derived"],
+           "window_ms": [t0, t1], "populations": pops}
+    if state is not None:
+        model = _model(spec)
+        keep = state["time_ms"] >= t0
+        is_E = (state["sender"] - first_id) < net["N_E"]
+        out["inputs"] = {}
+        for p, sel in (("E", keep & is_E), ("I", keep & ~is_E)):
+            cols = {k: v[sel] for k, v in state.items()}
+            out["inputs"][p] = stats.input_currents(
+                cols, model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV,
+                model.excitatory.recordable, model.inhibitory.recordable)
+        g_tot = model.g_L_nS + out["inputs"]["E"]["g_ex_nS"] + out["inputs"]["E"]["g_in_nS"]
+        out["tau_m_ms"] = float(model.params["C_m"]) / model.g_L_nS
+        out["tau_eff_ms"] = float(model.params["C_m"]) / g_tot
+    checks = {}
+    for p, v in pops.items():
+        checks[p] = {
+            "cv_isi": v["cv_isi"]["mean"] is not None and v["cv_isi"]["mean"] >= AI_CRITERIA["cv_isi_min"],
+            "correlation": v["correlation"]["mean"] is not None
+            and v["correlation"]["mean"] <= AI_CRITERIA["correlation_max"],
+            "chi": v["chi"] <= AI_CRITERIA["chi_max"],
+            "stationary": v["stationary"],
+        }
+    out["ai_state"] = {"criteria": AI_CRITERIA, "checks": checks,
+                       "asynchronous_irregular": all(all(c.values()) for c in checks.values())}
+    return out
+
+
+def write_network_stats(spec_path, spikes_path, sim_dir, out) -> dict:
+    spec = read_json(spec_path)
+    senders, times, meta = read_spikes(spikes_path)
+    state = read_state(sim_dir)
+    result = network_stats(spec, senders, times, meta["first_node_id"], state)
+    result["provenance"] = meta["provenance"]
+    write_json(out, result)
+    return result
+
+
+def _syn(model):
+    return {k: {"c": getattr(model, k).charge_factor, "tau_ms": getattr(model, k).tau_ms,
+                "E_rev_mV": getattr(model, k).E_rev_mV} for k in ("excitatory", "inhibitory")}
+
+
+def ext_sweep(stats_list: list[dict], spec: dict) -> tuple[dict, dict]:
+    """Rate vs external rate, with the balance-equation prediction at V_th and at <V_m>."""
+    model = _model(spec)
+    syn = _syn(model)
+    rows = {k: [] for k in ("nu_ext_Hz", "population", "rate_Hz", "cv_isi", "chi",
+                            "predicted_Hz_V_th", "predicted_Hz_V_mean", "V_m_mean_mV")}
+    for st in sorted(stats_list, key=lambda x: x["network"]["nu_ext_Hz"]):
+        net, d = st["network"], st["derived"]
+        for p in ("E", "I"):
+            V_mean = st["inputs"][p]["V_m_mean_mV"]
+            rows["nu_ext_Hz"].append(net["nu_ext_Hz"])
+            rows["population"].append(p)
+            rows["rate_Hz"].append(st["populations"][p]["rate_Hz"])
+            rows["cv_isi"].append(st["populations"][p]["cv_isi"]["mean"])
+            rows["chi"].append(st["populations"][p]["chi"])
+            rows["V_m_mean_mV"].append(V_mean)
+            for key, V in (("predicted_Hz_V_th", model.V_th_mV), ("predicted_Hz_V_mean", V_mean)):
+                rows[key].append(None if V is None else balance.balance_rate(
+                    d, net, syn, model.g_L_nS, model.E_L_mV, V, net["nu_ext_Hz"]))
+    summary = {}
+    nu, pop = np.asarray(rows["nu_ext_Hz"]), np.asarray(rows["population"])
+    for p in ("E", "I"):
+        k = pop == p
+        fit = balance.linear_fit(nu[k], np.asarray(rows["rate_Hz"])[k])
+        for key in ("predicted_Hz_V_th", "predicted_Hz_V_mean"):
+            y = np.asarray(rows[key], dtype=object)[k]
+            if all(v is not None for v in y):
+                fit[f"slope_{key}"] = balance.linear_fit(nu[k], y.astype(float))["slope"]
+        summary[p] = fit
+    return rows, summary
+
+
+def write_ext_sweep(stats_paths, spec_path, out_csv, out_json) -> None:
+    rows, summary = ext_sweep([read_json(p) for p in stats_paths], read_json(spec_path))
+    write_csv(out_csv, rows, list(rows))
+    write_json(out_json, summary)
+
+
+def write_step_response(spec_path, spikes_path, stats_path, out_csv, out_json) -> None:
+    spec, st = read_json(spec_path), read_json(stats_path)
+    net = spec["network"]
+    _, times, _ = read_spikes(spikes_path)
+    r = balance.step_response(times, net["N_E"] + net["N_I"], net["step"]["t_ms"],
+                              net["t_warmup_ms"], net["t_sim_ms"])
+    write_csv(out_csv, {"t_ms": r["t_ms"].tolist(), "rate_Hz": r["rate_Hz"].tolist(),
+                        "smooth_Hz": r["smooth_Hz"].tolist()}, ["t_ms", "rate_Hz", "smooth_Hz"])
+    write_json(out_json, {k: r[k] for k in ("rate_before_Hz", "rate_after_Hz", "response_time_ms")}
+               | {"tau_m_ms": st["tau_m_ms"], "tau_eff_ms": st["tau_eff_ms"], "step": net["step"],
+                  "nu_ext_before_Hz": net["nu_ext_Hz"]})
+
+
+def k_scaling(stats_list: list[dict]) -> dict:
+    cols = ("K_E", "population", "I_ex_pA", "I_in_pA", "I_total_pA", "I_total_sd_pA",
+            "V_m_mean_mV", "V_m_sd_mV", "rate_Hz", "cv_isi")
+    rows = {k: [] for k in cols}
+    for st in sorted(stats_list, key=lambda x: x["network"]["K_E"]):
+        for p in ("E", "I"):
+            inp, pop = st["inputs"][p], st["populations"][p]
+            rows["K_E"].append(st["network"]["K_E"])
+            rows["population"].append(p)
+            for k in cols[2:8]:
+                rows[k].append(inp[k])
+            rows["rate_Hz"].append(pop["rate_Hz"])
+            rows["cv_isi"].append(pop["cv_isi"]["mean"])
+    return rows
+
+
+def write_k_scaling(stats_paths, out_csv) -> None:
+    rows = k_scaling([read_json(p) for p in stats_paths])
+    write_csv(out_csv, rows, list(rows))
+
+
+def plot_activity(spikes_path, stats_path, title, pdf, png) -> None:
+    from . import netplots, plotting
+
+    senders, times, meta = read_spikes(spikes_path)
+    fig = netplots.activity_figure(senders, times, meta["first_node_id"], read_json(stats_path), title)
+    plotting.save(fig, pdf, png)
+
+
+def plot_sweeps(ext_csv, ext_json, step_csv, step_json, k_csv, model, pdfs, pngs) -> None:
+    from . import netplots, plotting
+    from .fi import read_csv
+
+    figs = [netplots.ext_sweep_figure(read_csv(ext_csv), read_json(ext_json), model),
+            netplots.step_figure(read_csv(step_csv), read_json(step_json), model),
+            netplots.k_scaling_figure(read_csv(k_csv), model)]
+    for fig, pdf, png in zip(figs, pdfs, pngs):
+        plotting.save(fig, pdf, png)
