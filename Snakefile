@@ -1,11 +1,14 @@
 # condrate: do rate equations derived from conductance-based neurons predict
 # what the spiking network does? See README.md.
+from pathlib import Path
+
 from snakemake.utils import min_version
 
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# the default study, found from the Snakefile so that --directory works too
+configfile: Path(workflow.basedir) / "config" / "config.yaml"
 
 
 include: "workflow/rules/common.smk"

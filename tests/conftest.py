@@ -2,8 +2,15 @@ import os
 import sys
 from pathlib import Path
 
+import mpi4py
 import pytest
 import yaml
+
+# Elephant imports mpi4py; initialising MPI in the pytest process would put PMIx
+# variables into the environment that every mpirun started from the tests inherits,
+# and those runs then fail silently. MPI belongs to the simulations only.
+mpi4py.rc.initialize = False
+mpi4py.rc.finalize = False
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"

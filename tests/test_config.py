@@ -34,6 +34,13 @@ BAD = [
     (lambda c: c["fi"].update(max_neurons=10), "exceeds fi.max_neurons = 10"),
     (lambda c: c["fi"].update(colour="red"), "'colour' was unexpected"),
     (lambda c: c.update(glif_mechanism="GLIF9"), "glif_mechanism: 'GLIF9' is not one of"),
+    (lambda c: c["network"].update(K_E=5000), "network.K_E: 5000 exceeds network.N_E = 800"),
+    (lambda c: c["network"].update(nu_ext_Hz=-3), "network.nu_ext_Hz: -3 is less than the minimum"),
+    (lambda c: c["network"].update(N_I=0), "network.N_I: 0 is less than the minimum of 1"),
+    (lambda c: c["network"].update(tau=3), "network: Additional properties are not allowed ('tau'"),
+    (lambda c: c["network"]["sweeps"].update(K_E=[4000]), "network.sweeps.K_E: 4000 exceeds"),
+    (lambda c: c["network"]["sweeps"]["step"].update(t_ms=5000),
+     "network.sweeps.step.t_ms: must lie between"),
 ]
 
 
@@ -69,7 +76,7 @@ def run_snakemake(tmp_path, config, *extra):
 
 
 @pytest.mark.workflow
-@pytest.mark.parametrize("case", [0, 1, 6, 7])
+@pytest.mark.parametrize("case", [0, 1, 6, 7, 10, 12])
 def test_workflow_stops_before_writing_anything(tmp_path, tiny_config, case):
     mutate, message = BAD[case]
     config = copy.deepcopy(tiny_config)

@@ -73,6 +73,8 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
             )
     if "network" in config:
         out += network_errors(config, root)
+    elif "network" in config.get("stages", ["fi", "network"]):
+        out.append("network: missing; the network stage needs a network section")
     if nest_params is not None:
         out += _param_name_errors(config, nest_params, root)
     return out

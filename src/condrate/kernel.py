@@ -21,7 +21,7 @@ def mpi_comm():
 
 def launched_ranks() -> int:
     """Ranks the launcher started, read from the environment (mpirun, srun)."""
-    for var in ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS"):
+    for var in ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"):
         if os.environ.get(var):
             return int(os.environ[var])
     return 1

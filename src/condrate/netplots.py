@@ -103,6 +103,14 @@ def step_figure(rows: dict, summary: dict, title: str):
     return fig
 
 
+def _k_axis(ax, K):
+    ax.set_xscale("log")
+    ax.set_xticks(K)
+    ax.set_xticklabels([f"{int(k)}" for k in K])
+    ax.minorticks_off()
+    ax.set_xlabel("in-degree K$_E$ (K$_I$ = K$_E$/4, K$_{ext}$ = K$_E$)")
+
+
 def k_scaling_figure(rows: dict, title: str):
     K, pop = np.asarray(rows["K_E"], float), np.asarray(rows["population"])
     k = pop == "E"
@@ -112,14 +120,12 @@ def k_scaling_figure(rows: dict, title: str):
         ax.plot(K[k], np.asarray(rows["I_ex_pA"], float)[k], "o-", color="tab:red", label="excitatory")
         ax.plot(K[k], -np.asarray(rows["I_in_pA"], float)[k], "o-", color="tab:blue", label="−inhibitory")
         ax.plot(K[k], np.asarray(rows["I_total_pA"], float)[k], "o-", color="k", label="total")
-        ax.set_xscale("log")
-        ax.set_xlabel("in-degree K$_E$")
+        _k_axis(ax, K[k])
         ax.set_ylabel("mean input current (pA)")
         ax.legend(frameon=False)
         ax = axes[1]
         ax.plot(K[k], np.asarray(rows["I_total_sd_pA"], float)[k], "o-", color="k")
-        ax.set_xscale("log")
-        ax.set_xlabel("in-degree K$_E$")
+        _k_axis(ax, K[k])
         ax.set_ylabel("s.d. of total input (pA)")
         fig.suptitle(title)
         fig.tight_layout()

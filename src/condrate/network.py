@@ -2,7 +2,7 @@
 
 Populations: N_E excitatory and N_I inhibitory neurons (4:1 by default), each neuron
 receiving exactly K_E excitatory, K_I inhibitory and K_ext external Poisson inputs.
-Peak conductances scale as G_ref sqrt(K_ref/K). All conductances are positive nS;
+Peak conductances scale as G_ref sqrt(K_ref/K) per pathway. All conductances are positive nS;
 the sign NEST needs for inhibition comes from params.nest_weight.
 """
 
@@ -31,14 +31,16 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
     """
     p = net_file["per_model"][model.name]
     K_ref = unit_value(net_file["K_ref"], "1")
-    G_E = unit_value(p["G_E"], "nS")
-    scale = {k: math.sqrt(K_ref / net[k]) if net[k] > 0 else 0.0 for k in ("K_E", "K_I", "K_ext")}
+    scale = {
+        k: math.sqrt(K_ref[ref] / net[k]) if net[k] > 0 else 0.0
+        for k, ref in (("K_E", "E"), ("K_I", "I"), ("K_ext", "ext"))
+    }
     lo, hi = unit_value(net_file["V_m_init"], "1")
     V_top = model.V_th_mV if model.V_th_mV is not None else model.params["V_T"]
     span = V_top - model.E_L_mV
     return {
-        "G_EE_nS": G_E * scale["K_E"],
-        "G_I_nS": unit_value(p["g"], "1") * G_E * scale["K_I"],
+        "G_EE_nS": unit_value(p["G_E"], "nS") * scale["K_E"],
+        "G_I_nS": unit_value(p["G_I"], "nS") * scale["K_I"],
         "G_ext_nS": unit_value(p["G_ext"], "nS") * scale["K_ext"],
         "delay_ms": list(unit_value(net_file["delay"], "ms")),
         "V_m_init_mV": [model.E_L_mV + lo * span, model.E_L_mV + hi * span],
@@ -85,7 +87,8 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
 
 def connect(nest, model: NeuronModel, net: dict, d: dict, nodes: dict) -> None:
     """Fixed in-degree random connections, uniform delays, external drive, recorders."""
-    delay = nest.random.uniform(*d["delay_ms"])
+    lo, hi = d["delay_ms"]
+    delay = nest.random.uniform(lo, hi) if hi > lo else lo
     w_E, r_E = nest_weight(model, "excitatory", d["G_EE_nS"])
     w_I, r_I = nest_weight(model, "inhibitory", d["G_I_nS"])
     w_X, r_X = nest_weight(model, "excitatory", d["G_ext_nS"])

@@ -80,8 +80,11 @@ def model_file(wildcards):
     return ROOT / config["models_dir"] / f"{wildcards.model}.yaml"
 
 
+STAGES = config.get("stages", ["fi", "network"])
 NETWORK_MODELS = (
-    config["network"].get("models", config["models"]) if "network" in config else []
+    config["network"].get("models", config["models"])
+    if "network" in config and "network" in STAGES
+    else []
 )
 RUNS = sweep_runs(config) if "network" in config else {}
 SWEEP_FIGURES = ("ext_sweep", "step_response", "k_scaling")
@@ -132,7 +135,7 @@ def network_outputs():
 
 def final_outputs():
     out = network_outputs()
-    for model in config["models"]:
+    for model in config["models"] if "fi" in STAGES else []:
         out += [
             f"results/fi/{model}/fi_curves.csv",
             f"results/fi/{model}/threshold_fit.json",

@@ -1,0 +1,121 @@
+"""Benchmarks of the network stage, measured in one run and printed as ratios.
+
+For each model's default network (config/config.yaml): wall time per simulated
+second at 1x1, 1x2 and 2x1 ranks x threads (NEST's own time_simulate beside it),
+gather throughput (spikes/s), and gather + statistics time as a fraction of the
+simulation's wall time (goal: at most 5%). Writes bench/results/network.json.
+
+    .venv/bin/python bench/run.py [--models iaf_cond_exp ...] [--t-sim-ms 1200]
+
+Run it on an otherwise idle machine: NEST's OpenMP threads spin when a core is busy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from condrate import netstages, network, stages  # noqa: E402
+from condrate.io import read_json, write_json  # noqa: E402
+from condrate.spikes import read_spikes, read_state  # noqa: E402
+
+SPLITS = ((1, 1), (1, 2), (2, 1))
+
+
+def simulate(spec, tasks, threads, work: Path):
+    spec = dict(spec, kernel=dict(spec["kernel"], virtual_processes=tasks * threads))
+    spec_path, out = work / f"spec{tasks}x{threads}.json", work / f"sim{tasks}x{threads}"
+    write_json(spec_path, spec)
+    cmd = [sys.executable, "-m", "condrate.simulate", str(spec_path), "--out", str(out),
+           "--tasks", str(tasks), "--threads", str(threads)]
+    if tasks > 1:
+        cmd = ["mpirun", "--bind-to", "none", "-n", str(tasks)] + cmd
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    return spec, out, wall, read_json(out / "manifest.json")
+
+
+def bench_model(config, model, work: Path) -> dict:
+    spec = network.network_spec(config, model, config["network"]["name"], ROOT)
+    t_sim_s = spec["network"]["t_sim_ms"] * 1e-3
+    out = {"model": model, "neurons": spec["network"]["N_E"] + spec["network"]["N_I"],
+           "t_sim_s": t_sim_s, "splits": {}}
+    for tasks, threads in SPLITS:
+        s, sim, wall, manifest = simulate(spec, tasks, threads, work)
+        k = manifest["kernel_per_rank"][0]
+        out["splits"][f"{tasks}x{threads}"] = {
+            "wall_s_per_sim_s": wall / t_sim_s,
+            "nest_simulate_s_per_sim_s": k["time_simulate"] / t_sim_s,
+            "nest_build_s": k["time_construction_create"] + k["time_construction_connect"],
+            "spikes": manifest["spikes_total"],
+            "memory_kB_rank0": k.get("memory_kB"),
+        }
+        if (tasks, threads) == (1, 2):
+            ref = (s, sim, wall, manifest)
+    s, sim, wall, manifest = ref
+    t0 = time.perf_counter()
+    stages.gather_spikes(sim, work / "spikes.parquet")
+    t_gather = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    senders, times, meta = read_spikes(work / "spikes.parquet")
+    netstages.network_stats(s, senders, times, meta["first_node_id"], read_state(sim))
+    t_stats = time.perf_counter() - t0
+    out["gather_spikes_per_s"] = manifest["spikes_total"] / t_gather
+    out["gather_s"], out["stats_s"], out["simulate_wall_s"] = t_gather, t_stats, wall
+    out["gather_stats_fraction_of_simulate"] = (t_gather + t_stats) / wall
+    out["speedup_1x2_over_1x1"] = (out["splits"]["1x1"]["wall_s_per_sim_s"]
+                                   / out["splits"]["1x2"]["wall_s_per_sim_s"])
+    out["speedup_2x1_over_1x1"] = (out["splits"]["1x1"]["wall_s_per_sim_s"]
+                                   / out["splits"]["2x1"]["wall_s_per_sim_s"])
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--models", nargs="+", default=None)
+    p.add_argument("--t-sim-ms", type=float, default=None)
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "network.json")
+    args = p.parse_args(argv)
+    os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
+    os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+    config = yaml.safe_load(open(ROOT / "config" / "config.yaml"))
+    if args.t_sim_ms:
+        config["network"]["t_sim_ms"] = args.t_sim_ms
+    models = args.models or config["models"]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in models:
+            work = Path(tmp) / model
+            work.mkdir()
+            results.append(bench_model(config, model, work))
+    machine = {"cpus": os.cpu_count(), "machine": platform.machine(),
+               "processor": platform.processor() or platform.machine(),
+               "python": platform.python_version()}
+    write_json(args.out, {"machine": machine, "results": results})
+    print(f"machine: {machine['cpus']} cores {machine['machine']}")
+    print(f"{'model':20s} {'N':>6s} {'1x1':>7s} {'1x2':>7s} {'2x1':>7s}  {'s/sim-s':>8s}"
+          f" {'gather Mspk/s':>13s} {'(gather+stats)/sim':>18s}")
+    for r in results:
+        sp = r["splits"]
+        print(f"{r['model']:20s} {r['neurons']:6d} {sp['1x1']['wall_s_per_sim_s']:7.2f} "
+              f"{sp['1x2']['wall_s_per_sim_s']:7.2f} {sp['2x1']['wall_s_per_sim_s']:7.2f}  "
+              f"{'':8s} {r['gather_spikes_per_s'] / 1e6:13.2f} "
+              f"{100 * r['gather_stats_fraction_of_simulate']:17.1f}%")
+    print("(columns 1x1..2x1: wall seconds per simulated second, ranks x threads)")
+
+
+if __name__ == "__main__":
+    main()
