@@ -106,14 +106,14 @@ def main(argv=None):
                "python": platform.python_version()}
     write_json(args.out, {"machine": machine, "results": results})
     print(f"machine: {machine['cpus']} cores {machine['machine']}")
-    print(f"{'model':20s} {'N':>6s} {'1x1':>7s} {'1x2':>7s} {'2x1':>7s}  {'s/sim-s':>8s}"
-          f" {'gather Mspk/s':>13s} {'(gather+stats)/sim':>18s}")
+    print(f"{'model':20s} {'N':>6s} {'1x1':>7s} {'1x2':>7s} {'2x1':>7s}"
+          f" {'gather Mspk/s':>14s} {'(gather+stats)/sim':>19s}")
     for r in results:
         sp = r["splits"]
         print(f"{r['model']:20s} {r['neurons']:6d} {sp['1x1']['wall_s_per_sim_s']:7.2f} "
-              f"{sp['1x2']['wall_s_per_sim_s']:7.2f} {sp['2x1']['wall_s_per_sim_s']:7.2f}  "
-              f"{'':8s} {r['gather_spikes_per_s'] / 1e6:13.2f} "
-              f"{100 * r['gather_stats_fraction_of_simulate']:17.1f}%")
+              f"{sp['1x2']['wall_s_per_sim_s']:7.2f} {sp['2x1']['wall_s_per_sim_s']:7.2f}"
+              f" {r['gather_spikes_per_s'] / 1e6:14.2f}"
+              f" {100 * r['gather_stats_fraction_of_simulate']:18.1f}%")
     print("(columns 1x1..2x1: wall seconds per simulated second, ranks x threads)")
 
 

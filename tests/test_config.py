@@ -40,7 +40,7 @@ BAD = [
     (lambda c: c["network"].update(tau=3), "network: Additional properties are not allowed ('tau'"),
     (lambda c: c["network"]["sweeps"].update(K_E=[4000]), "network.sweeps.K_E: 4000 exceeds"),
     (lambda c: c["network"]["sweeps"]["step"].update(t_ms=5000),
-     "network.sweeps.step.t_ms: must lie between"),
+     "network.sweeps.step.t_ms: must lie between t_warmup_ms and t_sim_ms - period_ms"),
 ]
 
 

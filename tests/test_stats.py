@@ -89,9 +89,18 @@ def test_balance_rate_solves_zero_mean_current():
 
 
 def test_step_response_time_of_an_exponential():
-    t = np.arange(0, 1000, 0.01)
-    rate = np.where(t < 500, 10.0, 10.0 + 10.0 * (1 - np.exp(-(t - 500) / 8.0)))
-    spikes = np.repeat(t, np.random.default_rng(0).poisson(rate * 1e-5 * 20000))
-    r = balance.step_response(spikes, 20000, 500.0, 0.0, 1000.0)
-    assert r["response_time_ms"] == pytest.approx(8.0, abs=2.0)
-    assert r["rate_before_Hz"] == pytest.approx(10.0, rel=0.05)
+    """Repeated up-steps with an 8 ms exponential approach: the average recovers it."""
+    step = {"t_ms": 100.0, "nu_ext_Hz": 0.0, "period_ms": 100.0}
+    ups, _ = balance.step_times(step, 1100.0)
+    assert ups == [100.0 + 100.0 * k for k in range(10)]
+    t = np.arange(0, 1100, 0.01)
+    phase = (t - 100.0) % 100.0
+    up = (t >= 100.0) & (phase < 50.0)
+    since = np.where(up, phase, phase - 50.0)
+    rate = np.where(up, 20.0 - 10.0 * np.exp(-since / 8.0), 10.0 + 10.0 * np.exp(-since / 8.0))
+    rate[t < 100.0] = 10.0
+    spikes = np.repeat(t, np.random.default_rng(0).poisson(rate * 1e-5 * 5000))
+    r = balance.step_response(spikes, 5000, ups, 100.0)
+    assert r["response_time_ms"] == pytest.approx(8.0, abs=1.0)
+    assert r["rate_after_Hz"] == pytest.approx(20.0, rel=0.05)
+    assert r["n_steps"] == 10

@@ -35,25 +35,38 @@ def linear_fit(x, y) -> dict:
     return {"slope": float(lr.slope), "intercept": float(lr.intercept), "r2": float(lr.rvalue**2)}
 
 
-def step_response(times_ms, n_neurons, t_step_ms, t0_ms, t1_ms, bin_ms=1.0, smooth_bins=5) -> dict:
-    """Population rate around a step of the input and the time to 63% of the change.
+def step_times(step: dict, t_sim_ms: float) -> tuple[list, list]:
+    """Times (ms) at which the external rate steps up and down.
 
-    Baseline: mean rate over the 200 ms before the step; new level: mean rate from
-    100 ms after the step to the end. The response time is the first time after the
-    step at which the smoothed rate has covered 63% (1 - 1/e) of the change.
+    From step.t_ms on, the rate alternates every half period between step.nu_ext_Hz
+    (high) and the base rate, so that many up-steps can be averaged.
     """
-    edges = np.arange(t0_ms, t1_ms + 1e-9, bin_ms)
-    counts = np.histogram(times_ms, edges)[0]
-    rate = counts / (n_neurons * bin_ms * 1e-3)
-    kernel = np.ones(smooth_bins) / smooth_bins
-    smooth = np.convolve(rate, kernel, mode="same")
+    half = step["period_ms"] / 2
+    ups = list(np.arange(step["t_ms"], t_sim_ms - step["period_ms"] + 1e-9, step["period_ms"]))
+    return [float(t) for t in ups], [float(t + half) for t in ups]
+
+
+def step_response(times_ms, n_neurons, ups_ms, period_ms, bin_ms=0.5, smooth_bins=3) -> dict:
+    """Population rate averaged over the up-steps, and the time to 63% of the change.
+
+    Aligned on each up-step over [-period/2, period/2). Baseline: mean rate over the
+    half period before the step; new level: mean over the last half of the up phase.
+    The response time is the first time after the step at which the smoothed average
+    has covered 63% (1 - 1/e) of the change.
+    """
+    half = period_ms / 2
+    edges = np.arange(-half, half + 1e-9, bin_ms)
+    counts = np.zeros(len(edges) - 1)
+    for t_up in ups_ms:
+        counts += np.histogram(np.asarray(times_ms) - t_up, edges)[0]
+    rate = counts / (len(ups_ms) * n_neurons * bin_ms * 1e-3)
+    smooth = np.convolve(rate, np.ones(smooth_bins) / smooth_bins, mode="same")
     centers = edges[:-1] + bin_ms / 2
-    before = (centers >= t_step_ms - 200) & (centers < t_step_ms)
-    after = centers >= t_step_ms + 100
-    r0, r1 = rate[before].mean(), rate[after].mean()
+    r0 = rate[centers < 0].mean()
+    r1 = rate[centers >= half / 2].mean()
     target = r0 + (1 - np.exp(-1)) * (r1 - r0)
-    post = np.flatnonzero(centers >= t_step_ms)
+    post = np.flatnonzero(centers >= 0)
     crossed = post[(smooth[post] - target) * np.sign(r1 - r0) >= 0]
-    t_resp = float(centers[crossed[0]] - t_step_ms) if crossed.size else float("nan")
+    t_resp = float(centers[crossed[0]]) if crossed.size else float("nan")
     return {"t_ms": centers, "rate_Hz": rate, "smooth_Hz": smooth, "rate_before_Hz": float(r0),
-            "rate_after_Hz": float(r1), "response_time_ms": t_resp}
+            "rate_after_Hz": float(r1), "response_time_ms": t_resp, "n_steps": len(ups_ms)}

@@ -98,8 +98,10 @@ def network_errors(config: dict, root=".") -> list[str]:
     if net["t_warmup_ms"] >= net["t_sim_ms"]:
         out.append(f"network.t_warmup_ms: must be below network.t_sim_ms = {net['t_sim_ms']}")
     step = sweeps.get("step")
-    if step and not net["t_warmup_ms"] < step["t_ms"] < net["t_sim_ms"]:
-        out.append("network.sweeps.step.t_ms: must lie between t_warmup_ms and t_sim_ms")
+    if step and not net["t_warmup_ms"] < step["t_ms"] <= net["t_sim_ms"] - step["period_ms"]:
+        out.append(
+            "network.sweeps.step.t_ms: must lie between t_warmup_ms and t_sim_ms - period_ms"
+        )
     for m in net.get("models", []):
         if m not in config["models"]:
             out.append(f"network.models: '{m}' is not in models {config['models']}")

@@ -9,13 +9,13 @@ from .plotting import STYLE, plt
 COLORS = {"E": "tab:red", "I": "tab:blue"}
 
 
-def activity_figure(senders, times, first_id, st: dict, title: str, n_show=(200, 50),
-                    window_ms=500.0):
-    """Raster of a sample of E and I neurons with the population rate; rate and CV histograms."""
+def activity_figure(senders, times, first_id, st: dict, title: str, n_show=(200, 50)):
+    """Raster of a sample of E and I neurons with the population rate over the whole run
+    (onset included; the grey band is the warm-up left out of the statistics), and the
+    rate and CV histograms of the analysed window."""
     net = st["network"]
     idx = senders.astype(np.int64) - first_id
-    t_end = net["t_sim_ms"]
-    t_start = max(0.0, t_end - window_ms) if "step" not in net else 0.0
+    t_start, t_end = 0.0, net["t_sim_ms"]
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(7.0, 4.6))
         gs = fig.add_gridspec(3, 2, height_ratios=[2.2, 1, 1.3], width_ratios=[2, 1])
@@ -36,6 +36,7 @@ def activity_figure(senders, times, first_id, st: dict, title: str, n_show=(200,
         edges = np.arange(t_start, t_end + 1e-9, 2.0)
         rate = np.histogram(times, edges)[0] / ((net["N_E"] + net["N_I"]) * 2e-3)
         ax.plot(edges[:-1], rate, "k-", lw=0.6)
+        ax.axvspan(0, net["t_warmup_ms"], color="0.9", zorder=-1)
         ax.set_xlim(t_start, t_end)
         ax.set_xlabel("time (ms)")
         ax.set_ylabel("pop. rate (Hz)")
@@ -87,15 +88,13 @@ def step_figure(rows: dict, summary: dict, title: str):
     t = np.asarray(rows["t_ms"], float)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(3.6, 2.6))
-        ax.plot(t, rows["rate_Hz"], color="0.75", lw=0.5, label="1 ms bins")
-        ax.plot(t, rows["smooth_Hz"], "k-", lw=0.9, label="5 ms smoothed")
-        ts = summary["step"]["t_ms"]
-        ax.axvline(ts, color="tab:green", lw=0.8)
-        ax.axvline(ts + summary["response_time_ms"], color="tab:orange", lw=0.8,
-                   label=f"63% after {summary['response_time_ms']:.1f} ms "
-                         f"(tau_m {summary['tau_m_ms']:.1f}, tau_eff {summary['tau_eff_ms']:.1f} ms)")
-        ax.set_xlim(ts - 100, ts + 150)
-        ax.set_xlabel("time (ms)")
+        ax.plot(t, rows["rate_Hz"], color="0.75", lw=0.5, label="0.5 ms bins")
+        ax.plot(t, rows["smooth_Hz"], "k-", lw=0.9, label="1.5 ms smoothed")
+        ax.axvline(0, color="tab:green", lw=0.8)
+        ax.axvline(summary["response_time_ms"], color="tab:orange", lw=0.8,
+                   label=f"63% after {summary['response_time_ms']:.1f} ms\n"
+                         f"(tau_m {summary['tau_m_ms']:.1f}, tau_eff {summary['tau_eff_ms']:.2f} ms)")
+        ax.set_xlabel(f"time from up-step (ms), mean of {summary['n_steps']} steps")
         ax.set_ylabel("population rate (Hz)")
         ax.set_title(title)
         ax.legend(frameon=False, fontsize=6)

@@ -121,11 +121,12 @@ def write_step_response(spec_path, spikes_path, stats_path, out_csv, out_json) -
     spec, st = read_json(spec_path), read_json(stats_path)
     net = spec["network"]
     _, times, _ = read_spikes(spikes_path)
-    r = balance.step_response(times, net["N_E"] + net["N_I"], net["step"]["t_ms"],
-                              net["t_warmup_ms"], net["t_sim_ms"])
+    ups, _ = balance.step_times(net["step"], net["t_sim_ms"])
+    r = balance.step_response(times, net["N_E"] + net["N_I"], ups, net["step"]["period_ms"])
     write_csv(out_csv, {"t_ms": r["t_ms"].tolist(), "rate_Hz": r["rate_Hz"].tolist(),
                         "smooth_Hz": r["smooth_Hz"].tolist()}, ["t_ms", "rate_Hz", "smooth_Hz"])
-    write_json(out_json, {k: r[k] for k in ("rate_before_Hz", "rate_after_Hz", "response_time_ms")}
+    keys = ("rate_before_Hz", "rate_after_Hz", "response_time_ms", "n_steps")
+    write_json(out_json, {k: r[k] for k in keys}
                | {"tau_m_ms": st["tau_m_ms"], "tau_eff_ms": st["tau_eff_ms"], "step": net["step"],
                   "nu_ext_before_Hz": net["nu_ext_Hz"]})
 

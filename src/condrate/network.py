@@ -54,7 +54,8 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
 
     The external input of each neuron is one Poisson process at K_ext * nu_ext (the
     superposition of K_ext independent Poisson inputs). With a ``step`` in the run,
-    the rate steps from nu_ext to step.nu_ext_Hz at step.t_ms.
+    the rate alternates between nu_ext and step.nu_ext_Hz from step.t_ms on
+    (see balance.step_times).
     """
     E = nest.Create(model.nest_model, net["N_E"], params=model.nest_params())
     I = nest.Create(model.nest_model, net["N_I"], params=model.nest_params())
@@ -70,10 +71,14 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
     if net["K_ext"] == 0:
         ext = None
     elif step:
-        ext = nest.Create("inhomogeneous_poisson_generator", params={
-            "rate_times": [nest.resolution, float(step["t_ms"])],
-            "rate_values": [d["ext_rate_total_Hz"], net["K_ext"] * step["nu_ext_Hz"]],
-        })
+        from .balance import step_times
+
+        ups, downs = step_times(step, net["t_sim_ms"])
+        times = [nest.resolution] + sorted(ups + downs)
+        high, low = net["K_ext"] * step["nu_ext_Hz"], d["ext_rate_total_Hz"]
+        values = [low] + [high if t in ups else low for t in times[1:]]
+        ext = nest.Create("inhomogeneous_poisson_generator",
+                          params={"rate_times": times, "rate_values": values})
     else:
         ext = nest.Create("poisson_generator", params={"rate": d["ext_rate_total_Hz"]})
     spikes = nest.Create("spike_recorder", params={"record_to": "ascii", "label": "spikes"})
