@@ -61,7 +61,8 @@ def bench_model(config, model, work: Path) -> dict:
             "nest_simulate_s_per_sim_s": k["time_simulate"] / t_sim_s,
             "nest_build_s": k["time_construction_create"] + k["time_construction_connect"],
             "spikes": manifest["spikes_total"],
-            "memory_kB_rank0": k.get("memory_kB"),
+            "peak_rss_kB_per_rank": [r.get("peak_rss_kB") for r in manifest["kernel_per_rank"]],
+            "connections": sum(r["num_connections"] for r in manifest["kernel_per_rank"]),
         }
         if (tasks, threads) == (1, 2):
             ref = (s, sim, wall, manifest)

@@ -73,8 +73,12 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
             )
     if "network" in config:
         out += network_errors(config, root)
-    elif "network" in config.get("stages", ["fi", "network"]):
+    elif "network" in config.get("stages", ["fi", "network", "theory"]):
         out.append("network: missing; the network stage needs a network section")
+    if "theory" in config:
+        ol = config["theory"]["openloop"]
+        if ol["t_warmup_ms"] >= ol["t_sim_ms"]:
+            out.append("theory.openloop.t_warmup_ms: must be below theory.openloop.t_sim_ms")
     if nest_params is not None:
         out += _param_name_errors(config, nest_params, root)
     return out

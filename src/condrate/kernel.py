@@ -61,7 +61,9 @@ def configure_kernel(nest, *, threads, seed, resolution_ms, data_path, data_pref
 
 
 def kernel_report(nest) -> dict:
-    """NEST's own timers and memory figures after a simulation (seconds, kB)."""
+    """NEST's own timers (s), connection and spike counts, and this rank's peak RSS (kB)."""
+    import resource
+
     status = nest.GetKernelStatus()
     keys = (
         "time_construction_create",
@@ -71,8 +73,7 @@ def kernel_report(nest) -> dict:
         "local_spike_counter",
     )
     out = {k: status[k] for k in keys if k in status}
-    try:
-        out["memory_kB"] = int(nest.ll_api.sli_func("memory_thisjob"))
-    except Exception:  # memory_thisjob is not available on every platform
-        out["memory_kB"] = None
+    # NEST 3.10's Python API has no memory query; the rank's peak resident set
+    # (kB on Linux) bounds what the network needs
+    out["peak_rss_kB"] = int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     return out

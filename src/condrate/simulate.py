@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import fi, network
+from . import fi, network, openloop
 from .config import check_vp
 from .errors import ConfigError
 from .io import read_json, write_json
@@ -42,7 +42,12 @@ def build(nest, spec) -> dict:
         network.connect(nest, model, net, d, nodes)
         return {"neurons": nodes["neurons"],
                 "recorders": {SPIKE_LABEL: nodes["spikes"], "state": nodes["meter"]}}
-    raise ConfigError(f"spec kind '{spec['kind']}' is not one of ['fi', 'network']")
+    if spec["kind"] == "openloop":
+        neurons, recorder = openloop.create_openloop(
+            nest, model, spec["table"], spec["network"], spec["derived"]
+        )
+        return {"neurons": neurons, "recorders": {SPIKE_LABEL: recorder}}
+    raise ConfigError(f"spec kind '{spec['kind']}' is not one of ['fi', 'network', 'openloop']")
 
 
 def run(spec: dict, out: Path, tasks: int, threads: int) -> None:

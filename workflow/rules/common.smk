@@ -33,7 +33,7 @@ VP = config["nest"]["virtual_processes"]
 TASKS = config["parallel"]["tasks"]
 THREADS = config["parallel"]["threads"]
 
-SIMULATION_RULES = ("simulate_fi", "simulate_network")
+SIMULATION_RULES = ("simulate_fi", "simulate_network", "simulate_openloop")
 
 
 def effective_launch(name):
@@ -76,11 +76,31 @@ if os.geteuid() == 0:  # OpenMPI refuses root without these
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 
 
+SHARED_KEYS = ("models_dir", "model_params", "glif_mechanism", "nest")
+
+
+def stage_config(*sections):
+    """The part of the config a stage reads: a change elsewhere does not rerun it."""
+    return {k: config[k] for k in SHARED_KEYS + sections if k in config}
+
+
+def fi_config(wildcards):
+    return stage_config("fi")
+
+
+def network_config(wildcards):
+    return stage_config("network")
+
+
+def theory_config(wildcards):
+    return stage_config("network", "theory")
+
+
 def model_file(wildcards):
     return ROOT / config["models_dir"] / f"{wildcards.model}.yaml"
 
 
-STAGES = config.get("stages", ["fi", "network"])
+STAGES = config.get("stages", ["fi", "network", "theory"])
 NETWORK_MODELS = (
     config["network"].get("models", config["models"])
     if "network" in config and "network" in STAGES
@@ -133,8 +153,19 @@ def network_outputs():
     return out
 
 
+def theory_outputs():
+    if "theory" not in STAGES or "theory" not in config or not RUNS.get("ext"):
+        return []
+    return [
+        f"results/theory/{model}/{name}"
+        for model in NETWORK_MODELS
+        if model in config["models"]
+        for name in ("derived_params.json", "verification.csv", "summary.json")
+    ]
+
+
 def final_outputs():
-    out = network_outputs()
+    out = network_outputs() + theory_outputs()
     for model in config["models"] if "fi" in STAGES else []:
         out += [
             f"results/fi/{model}/fi_curves.csv",

@@ -14,7 +14,7 @@ rule fi_spec:
         "../../envs/condrate.yaml"
     params:
         root=ROOT,
-        config=config,
+        config=fi_config,
     script:
         "../scripts/fi_spec.py"
 

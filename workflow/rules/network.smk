@@ -15,7 +15,7 @@ rule network_spec:
         "../../envs/condrate.yaml"
     params:
         root=ROOT,
-        config=config,
+        config=network_config,
     script:
         "../scripts/network_spec.py"
 
