@@ -55,9 +55,21 @@ def test_linear_fixed_point_known_solution_and_stability():
 
 
 def test_fluctuations_turn_subthreshold_zero_into_firing():
-    assert rt.f_linear(-5.0, 0.1) == 0.0
-    assert rt.f_fluct(-5.0, 10.0, 0.1) > 0.1
-    assert rt.f_fluct(500.0, 1e-9, 0.1) == pytest.approx(50.0)
+    """Balanced input whose mean is below threshold: f_linear says 0, conductance
+    fluctuations make the neuron fire; without fluctuations both agree."""
+    iaf = load_model(ROOT / "models", "iaf_cond_exp")
+    p = rt.derive(iaf, D, NET, FIT)
+    r_E, r_I, nu = 10.0, 10.0, 15.0
+    assert rt.f_linear(rt.drive(p, [r_E, r_I], nu)[0], p["beta_Hz_per_pA"]) == 0.0
+    assert rt.fluct_rate(iaf, p, r_E, r_I, nu) > 1.0
+    quiet = dict(p, synapses={k: dict(v, G_nS=v["G_nS"] * 1e-3, K=v["K"] * 1000)
+                              for k, v in p["synapses"].items()})  # same mean, tiny noise
+    from condrate import diffusion
+
+    det = diffusion.lif_rate_det(iaf, 0.0, -80.0)
+    g_e = rt.mean_conductance(p["synapses"]["E"], r_E) + rt.mean_conductance(p["synapses"]["ext"], nu)
+    g_i = rt.mean_conductance(p["synapses"]["I"], r_I)
+    assert rt.fluct_rate(iaf, quiet, r_E, r_I, nu) == pytest.approx(float(det(g_e, g_i)), abs=0.5)
 
 
 @pytest.mark.parametrize("W_o,expected_active", [(0.05, False), (0.2, True)])

@@ -49,6 +49,39 @@ def test_dag_writes_every_output(tiny_run, model):
     assert prov["config"]["fi"]["duration_ms"] == 600.0
 
 
+@pytest.mark.parametrize("model", MODELS)
+def test_dag_writes_network_and_theory_outputs(tiny_run, model):
+    net = tiny_run / "results" / "network" / model
+    for rel in ("default/spikes.parquet", "default/stats.json", "ext_sweep.csv", "ext_sweep.json",
+                "step_response.csv", "step_response.json", "k_scaling.csv"):
+        assert (net / rel).stat().st_size > 0, rel
+    figs = tiny_run / "results" / "figures"
+    for name in (f"network_{model}_default", f"ext_sweep_{model}", f"step_response_{model}",
+                 f"k_scaling_{model}", f"theory_predicted_vs_simulated_{model}",
+                 f"theory_rates_vs_input_{model}"):
+        assert (figs / f"{name}.pdf").stat().st_size > 0 and (figs / f"{name}.png").exists()
+    theory = tiny_run / "results" / "theory" / model
+    derived = json.loads((theory / "derived_params.json").read_text())
+    W = derived["W_pC"]["value"]
+    assert W[0][0] > 0 > W[0][1] and derived["W_ext_pC"][0] > 0
+    assert {i["name"] for i in derived["inputs"]} >= {"v_theta", "I_theta0", "beta", "G_E", "K_E"}
+    rows = (theory / "verification.csv").read_text().splitlines()
+    assert rows[0] == ("experiment,condition,population,predicted_Hz_linear,predicted_Hz_fluct,"
+                       "simulated_Hz,simulated_sem_Hz")
+    assert sum(r.startswith("open_loop") for r in rows) == 18
+    assert sum(r.startswith("closed_loop") for r in rows) == 4
+    summary = json.loads((theory / "summary.json").read_text())
+    for exp in ("open_loop", "closed_loop"):
+        for f in ("linear", "fluct"):
+            assert summary[exp][f]["median_rel_error"] is not None
+
+
+def test_fluctuation_aware_f_beats_the_linear_one_open_loop(tiny_run):
+    """The probe's finding, reproduced: below-threshold means fire, f_linear says 0."""
+    s = json.loads((tiny_run / "results/theory/iaf_cond_exp/summary.json").read_text())
+    assert s["open_loop"]["fluct"]["median_rel_error"] < 0.5 * s["open_loop"]["linear"]["median_rel_error"]
+
+
 def test_iaf_deterministic_rheobase_slope_is_v_th_minus_e_l(tiny_run):
     fit = json.loads((tiny_run / "results/fi/iaf_cond_exp/threshold_fit.json").read_text())
     assert fit["deterministic"]["v_theta_rheobase_mV"] == pytest.approx(15.0, rel=0.02)

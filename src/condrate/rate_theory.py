@@ -15,10 +15,9 @@ c is 1 for exponential and e for alpha conductances (mean conductance c G tau r)
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
 
 POPS = ("E", "I")
 
@@ -68,44 +67,43 @@ def f_linear(mu, beta):
     return beta * np.clip(mu, 0.0, None)
 
 
-def f_fluct(mu, sigma, beta):
-    """beta [mu + sigma xi]_+ averaged over Gaussian xi: the threshold-linear f under
-    input fluctuations of s.d. sigma (pA); equals beta [mu]_+ for sigma -> 0."""
-    mu, sigma = np.asarray(mu, float), np.maximum(np.asarray(sigma, float), 1e-12)
-    x = mu / sigma
-    return beta * (mu * stats.norm.cdf(x) + sigma * stats.norm.pdf(x))
-
-
-def shot_variance(s: dict, rate_Hz, V_bar_mV, tau_eff_ms) -> np.ndarray:
-    """Variance (pA^2) of the synaptic current of K Poisson inputs at rate_Hz each,
-    low-pass weighted by tau/(tau + tau_eff) for the membrane's filtering.
-
-    Campbell's theorem: Var g = K r G^2 tau * (1/2 exponential, e^2/4 alpha)."""
-    shape = 0.5 if s["c"] == 1.0 else math.e**2 / 4
-    var_g = s["K"] * np.asarray(rate_Hz, float) * s["G_nS"] ** 2 * s["tau_ms"] * 1e-3 * shape
-    filt = s["tau_ms"] / (s["tau_ms"] + np.asarray(tau_eff_ms, float))
-    return var_g * (s["E_rev_mV"] - V_bar_mV) ** 2 * filt  # nS^2 mV^2 = pA^2
-
-
 def mean_conductance(s: dict, rate_Hz) -> np.ndarray:
     """Mean conductance (nS) of K inputs at rate_Hz: K c G tau r."""
     return s["K"] * s["c"] * s["G_nS"] * s["tau_ms"] * 1e-3 * np.asarray(rate_Hz, float)
 
 
-def sigma(p: dict, model, rates, nu_ext_Hz, kappa: float) -> np.ndarray:
-    """Input fluctuation (pA) seen by each population: kappa x shot-noise s.d.
+def sources(model, p: dict, r_E, r_I, nu_ext) -> list:
+    """(kind, synapse, K, G, rate) of the three input streams of one neuron."""
+    syn = p["synapses"]
+    return [("excitatory", model.excitatory, syn["E"]["K"], syn["E"]["G_nS"], r_E),
+            ("inhibitory", model.inhibitory, syn["I"]["K"], syn["I"]["G_nS"], r_I),
+            ("excitatory", model.excitatory, syn["ext"]["K"], syn["ext"]["G_nS"], nu_ext)]
 
-    Driving forces are taken at V = E_L + v_theta (the derivation's mean voltage),
-    the filter at tau_eff = C_m / g_total with g_total = g_L + all mean synaptic
-    conductances. kappa (dimensionless) is calibrated once per model on the noisy
-    f-I curves (calibrate_kappa)."""
-    syn, V_bar = p["synapses"], model.E_L_mV + p["v_theta_mV"]
-    r = np.asarray(rates, float)
-    src = {"E": r[0], "I": r[1], "ext": nu_ext_Hz}
-    g_tot = model.g_L_nS + sum(mean_conductance(syn[b], src[b]) for b in src)
-    tau_eff = float(model.params["C_m"]) / g_tot
-    var = sum(shot_variance(syn[b], src[b], V_bar, tau_eff) for b in src)
-    return kappa * np.sqrt(var) * np.ones(2)
+
+def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0) -> float:
+    """Fluctuation-aware transfer function (ii): the rate averaged over the Gaussian
+    conductance fluctuations of the inputs (diffusion.quasi_static_average).
+
+    At each momentary conductance, integrate-and-fire models (fixed V_th, V_reset)
+    use their exact deterministic rate; models without a fixed threshold
+    (hh_cond_exp_traub) use the derivation's own threshold-linear f,
+    beta [I + sum_b g_b (E_b - E_L) - I_theta0 - v_theta (g_L + sum_b g_b)]_+.
+    """
+    from . import diffusion
+
+    mom = diffusion.conductance_moments(sources(model, p, r_E, r_I, nu_ext))
+    E_e, E_i = model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV
+    if model.threshold is not None and "V_reset" in model.params:
+        rate_at = diffusion.lif_rate_det(model, E_e, E_i, I_ext_pA)
+    else:
+        beta, v, i0, E_L = (p["beta_Hz_per_pA"], p["v_theta_mV"], p["I_theta0_pA"],
+                            model.E_L_mV)
+
+        def rate_at(ge, gi):
+            mu = I_ext_pA + ge * (E_e - E_L) + gi * (E_i - E_L) - i0 - v * (model.g_L_nS + ge + gi)
+            return f_linear(mu, beta)
+
+    return diffusion.quasi_static_average(rate_at, mom)
 
 
 def linear_fixed_points(p: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> list[dict]:
@@ -136,28 +134,28 @@ def linear_fixed_points(p: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> lis
     return out
 
 
-def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, kappa: float, I_ext_pA=0.0,
+def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, I_ext_pA=0.0,
                        r_max=500.0) -> list[dict]:
-    """Fixed points of r = f_fluct(mu(r), sigma(r)) with stability.
+    """Fixed points of r = fluct_rate(r, r, nu_ext) with stability.
 
     E and I neurons of condrate's network receive the same inputs, so r_E = r_I = r
     and the fixed points are the roots of F(r) - r on [0, r_max], found by sign
-    changes on a fine grid and refined with brentq; stable where F'(r) < 1.
+    changes on a grid and refined with brentq; stable where F'(r) < 1.
     """
-    beta = p["beta_Hz_per_pA"]
 
     def F(r):
-        rr = np.array([r, r])
-        return float(f_fluct(drive(p, rr, nu_ext_Hz, I_ext_pA)[0],
-                             sigma(p, model, rr, nu_ext_Hz, kappa)[0], beta))
+        return fluct_rate(model, p, r, r, nu_ext_Hz, I_ext_pA)
 
-    grid = np.concatenate([np.linspace(0, 50, 2001), np.linspace(50, r_max, 2001)[1:]])
+    grid = np.concatenate([np.linspace(0, 50, 251), np.linspace(50, r_max, 226)[1:]])
     vals = np.array([F(r) - r for r in grid])
     out = []
     for k in np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:])):
-        r = optimize.brentq(lambda x: F(x) - x, grid[k], grid[k + 1])
-        slope = (F(r + 1e-4) - F(r - 1e-4)) / 2e-4 if r > 1e-4 else (F(1e-4) - F(0)) / 1e-4
+        r = optimize.brentq(lambda x: F(x) - x, grid[k], grid[k + 1], xtol=1e-6)
+        h = 1e-3
+        slope = (F(r + h) - F(max(r - h, 0.0))) / (r + h - max(r - h, 0.0))
         out.append({"rates_Hz": [r, r], "stable": bool(slope < 1), "slope": slope})
+    if vals[0] == 0:
+        out.insert(0, {"rates_Hz": [0.0, 0.0], "stable": True, "slope": 0.0})
     return out
 
 

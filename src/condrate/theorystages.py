@@ -4,11 +4,9 @@ fluctuation-aware f; predict open-loop and closed-loop rates; compare with NEST.
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize
-
 from . import openloop
 from . import rate_theory as rt
-from .fi import read_csv, write_csv
+from .fi import write_csv
 from .io import read_json, write_json
 from .params import build_model
 from .spikes import read_spikes
@@ -21,37 +19,7 @@ def _model(spec):
     return build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"])
 
 
-def noisy_fi_points(fi_spec: dict, curves: dict, fit: dict, model) -> dict:
-    """mu (pA), unit-kappa sigma (pA) and rate (Hz) of the noisy f-I neurons with Delta_g > 0."""
-    m = (curves["condition"] == "noisy") & (curves["delta_g_nS"] > 0)
-    v, i0 = fit["v_theta_mV"], fit["I_theta0_pA"]
-    mu = curves["I_pA"][m] - i0 - v * curves["g_total_nS"][m]
-    V_bar = model.E_L_mV + v
-    tau_eff = float(model.params["C_m"]) / curves["g_total_nS"][m]
-    var = np.zeros(m.sum())
-    for kind, syn in (("excitatory", model.excitatory), ("inhibitory", model.inhibitory)):
-        rate = np.array([fi_spec["noise"][str(float(dg))][f"rate_{kind}_Hz"]
-                         for dg in curves["delta_g_nS"][m]])
-        s = {"K": 1, "G_nS": fi_spec["noise"][str(float(curves["delta_g_nS"][m][0]))][f"G_{kind}_nS"],
-             "tau_ms": syn.tau_ms, "c": syn.charge_factor, "E_rev_mV": syn.E_rev_mV}
-        var = var + rt.shot_variance(s, rate, V_bar, tau_eff)
-    return {"mu": mu, "sigma1": np.sqrt(var), "rate": curves["rate_Hz"][m]}
-
-
-def calibrate_kappa(points: dict, beta: float, max_rate_Hz: float) -> dict:
-    """Least-squares kappa of f_fluct(mu, kappa sigma1) on the noisy f-I points."""
-    k = points["rate"] <= max_rate_Hz
-
-    def cost(kappa):
-        pred = rt.f_fluct(points["mu"][k], kappa * points["sigma1"][k], beta)
-        return float(np.mean((pred - points["rate"][k]) ** 2))
-
-    res = optimize.minimize_scalar(cost, bounds=(1e-3, 20.0), method="bounded")
-    return {"kappa": float(res.x), "rms_Hz": float(np.sqrt(res.fun)), "n_points": int(k.sum()),
-            "rms_Hz_kappa0": float(np.sqrt(cost(1e-9)))}
-
-
-def derived_params(p: dict, model, base_spec: dict, fit_path: str, kappa: dict) -> dict:
+def derived_params(p: dict, model, base_spec: dict, fit_path: str) -> dict:
     """derived_params.json: W, W_ext, theta, f, and every input with unit and source."""
     net, syn = base_spec["network"], p["synapses"]
     inputs = []
@@ -70,7 +38,6 @@ def derived_params(p: dict, model, base_spec: dict, fit_path: str, kappa: dict) 
         {"name": "v_theta", "value": p["v_theta_mV"], "unit": "mV", "source": f"{fit_path} deterministic"},
         {"name": "I_theta0", "value": p["I_theta0_pA"], "unit": "pA", "source": f"{fit_path} deterministic"},
         {"name": "beta", "value": p["beta_Hz_per_pA"], "unit": "Hz/pA", "source": f"{fit_path} deterministic"},
-        {"name": "kappa", "value": kappa["kappa"], "unit": "1", "source": "noisy f-I curves (calibration)"},
     ]
     return {
         "W_pC": {"rows": "post E, I", "columns": "pre E, I", "value": p["W_pC"]},
@@ -78,9 +45,9 @@ def derived_params(p: dict, model, base_spec: dict, fit_path: str, kappa: dict) 
         "binary_threshold_pA": [rt.binary_threshold(p["theta_pA"], row, w_ext)
                                 for row, w_ext in zip(p["W_pC"], p["W_ext_pC"])],
         "f_linear": "beta [mu]_+ with beta from the deterministic f-I fit",
-        "f_fluct": "beta E[(mu + sigma xi)_+], sigma = kappa x shot-noise s.d. (Campbell, "
-                   "membrane-filtered at tau_eff), kappa from the noisy f-I curves",
-        "kappa_calibration": kappa,
+        "f_fluct": "rate at the momentary conductances averaged over their Gaussian "
+                   "fluctuations (Campbell moments); exact LIF rate for integrate-and-fire "
+                   "models, the derivation's beta [.]_+ for hh_cond_exp_traub",
         "formulas": {"W_ab": "K_b c_b G_b tau_b (E_b - v_theta - E_L)",
                      "W_ext": "K_ext c_e G_ext tau_e (E_ext - E_L - v_theta)",
                      "theta": "I_theta0 + g_L v_theta"},
@@ -88,7 +55,7 @@ def derived_params(p: dict, model, base_spec: dict, fit_path: str, kappa: dict) 
     }
 
 
-def verification_rows(p, model, kappa, ol_rates, ext_stats) -> dict:
+def verification_rows(p, model, ol_rates, ext_stats) -> dict:
     rows = {c: [] for c in COLUMNS}
 
     def add(exp, cond, pop, lin, flu, sim, sem):
@@ -99,15 +66,14 @@ def verification_rows(p, model, kappa, ol_rates, ext_stats) -> dict:
         r = [ol_rates["r_E_Hz"][k], ol_rates["r_I_Hz"][k]]
         nu = ol_rates["nu_ext_Hz"][k]
         mu = rt.drive(p, r, nu)[0]
-        sig = rt.sigma(p, model, r, nu, kappa)[0]
         cond = f"rE={r[0]:g};rI={r[1]:g};nu={nu:g}"
         add("open_loop", cond, "E", float(rt.f_linear(mu, p["beta_Hz_per_pA"])),
-            float(rt.f_fluct(mu, sig, p["beta_Hz_per_pA"])), ol_rates["rate_Hz"][k],
+            rt.fluct_rate(model, p, r[0], r[1], nu), ol_rates["rate_Hz"][k],
             ol_rates["sem_Hz"][k])
     for st in sorted(ext_stats, key=lambda s: s["network"]["nu_ext_Hz"]):
         nu, I_ext = st["network"]["nu_ext_Hz"], st["network"]["I_ext_pA"]
         lin = rt.rest_fixed_point(rt.linear_fixed_points(p, nu, I_ext))
-        flu = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, kappa, I_ext))
+        flu = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext))
         for j, pop in enumerate(("E", "I")):
             s = st["populations"][pop]
             add("closed_loop", f"nu={nu:g}", pop, lin and lin["rates_Hz"][j],
@@ -139,28 +105,24 @@ def summary(rows: dict) -> dict:
     return out
 
 
-def run_theory(fit_path, fi_spec_path, fi_curves_path, base_spec_path, ol_spec_path,
-               ol_spikes_path, ext_stats_paths, out: dict) -> dict:
+def run_theory(fit_path, base_spec_path, ol_spec_path, ol_spikes_path, ext_stats_paths,
+               out: dict) -> dict:
     fit = read_json(fit_path)["deterministic"]
     base = read_json(base_spec_path)
     model = _model(base)
     p = rt.derive(model, base["derived"], base["network"], fit)
-    fi_spec = read_json(fi_spec_path)
-    band = fi_spec["fit_band_Hz"][1]
-    kappa = calibrate_kappa(noisy_fi_points(fi_spec, read_csv(fi_curves_path), fit, model),
-                            p["beta_Hz_per_pA"], band)
-    derived = derived_params(p, model, base, str(fit_path), kappa)
+    derived = derived_params(p, model, base, str(fit_path))
     ol = read_json(ol_spec_path)
     senders, times, meta = read_spikes(ol_spikes_path)
     ol_rates = openloop.condition_rates(ol["table"], senders, times, meta["first_node_id"],
                                         ol["openloop"]["t_warmup_ms"], ol["duration_ms"])
     ext = [read_json(x) for x in ext_stats_paths]
-    rows = verification_rows(p, model, kappa["kappa"], ol_rates, ext)
-    summ = summary(rows) | {"provenance": meta["provenance"], "kappa": kappa}
+    rows = verification_rows(p, model, ol_rates, ext)
+    summ = summary(rows) | {"provenance": meta["provenance"]}
     write_json(out["derived"], derived | {"provenance": meta["provenance"]})
     write_csv(out["csv"], rows, COLUMNS)
     write_json(out["summary"], summ)
-    curves = theory_curves(p, model, kappa["kappa"], [s["network"]["nu_ext_Hz"] for s in ext])
+    curves = theory_curves(p, model, [s["network"]["nu_ext_Hz"] for s in ext])
     from . import plotting, theoryplots
 
     plotting.save(theoryplots.predicted_vs_simulated(rows, summ, model.name), *out["fig_scatter"])
@@ -168,13 +130,13 @@ def run_theory(fit_path, fi_spec_path, fi_curves_path, base_spec_path, ol_spec_p
     return summ
 
 
-def theory_curves(p, model, kappa, nus) -> dict:
+def theory_curves(p, model, nus) -> dict:
     """Stable fixed points from rest on a fine grid of external rates, for both f."""
     grid = np.linspace(0, max(nus) * 1.1, 45)
     lin, flu = [], []
     for nu in grid:
         a = rt.rest_fixed_point(rt.linear_fixed_points(p, nu))
-        b = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, kappa))
+        b = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu))
         lin.append(np.nan if a is None else a["rates_Hz"][0])
         flu.append(np.nan if b is None else b["rates_Hz"][0])
     return {"nu_ext_Hz": grid, "linear": np.array(lin), "fluct": np.array(flu)}

@@ -62,8 +62,6 @@ rule gather_openloop_spikes:
 rule verify_theory:
     input:
         fit="results/fi/{model}/threshold_fit.json",
-        fi_spec="results/fi/{model}/spec.json",
-        fi_curves="results/fi/{model}/fi_curves.csv",
         base_spec=base_spec,
         ol_spec=rules.openloop_spec.output.spec,
         ol_spikes=rules.gather_openloop_spikes.output.spikes,
