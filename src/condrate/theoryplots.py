@@ -14,11 +14,12 @@ def _col(rows, key):
 def predicted_vs_simulated(rows: dict, summ: dict, title: str):
     exp = np.asarray(rows["experiment"])
     sim = _col(rows, "simulated_Hz")
+    top = 2 * np.nanmax(sim)  # predictions beyond are drawn on the upper edge
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.0), sharey=True)
         for ax, f, label in ((axes[0], "linear", "threshold-linear f"),
                              (axes[1], "fluct", "fluctuation-aware f")):
-            pred = _col(rows, f"predicted_Hz_{f}")
+            pred = np.minimum(_col(rows, f"predicted_Hz_{f}"), top)
             for e, mk, col in (("open_loop", "o", "tab:purple"), ("closed_loop", "s", "tab:orange")):
                 k = exp == e
                 s = summ.get(e, {}).get(f, {})
@@ -26,14 +27,15 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
                 ax.plot(sim[k], pred[k], mk, ms=3, color=col, alpha=0.8,
                         label=f"{e.replace('_', ' ')}: median err "
                               f"{'n/a' if med is None else f'{100 * med:.0f}%'}")
-            top = np.nanmax(np.concatenate([sim, pred])) * 1.05
             ax.plot([0, top], [0, top], "k-", lw=0.6)
+            for axis in (ax.set_xscale, ax.set_yscale):
+                axis("symlog", linthresh=1.0)
             ax.set_xlim(0, top)
-            ax.set_ylim(0, top)
+            ax.set_ylim(0, top * 1.05)
             ax.set_title(label)
             ax.set_xlabel("simulated rate (Hz)")
-            ax.legend(frameon=False)
-        axes[0].set_ylabel("predicted rate (Hz)")
+            ax.legend(frameon=False, loc="upper left")
+        axes[0].set_ylabel("predicted rate (Hz; clipped at the top)")
         fig.suptitle(title)
         fig.tight_layout()
     return fig
