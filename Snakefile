@@ -17,6 +17,16 @@ include: "workflow/rules/network.smk"
 include: "workflow/rules/theory.smk"
 
 
+# trivial jobs run on the submitting host, not as cluster jobs
+localrules:
+    all,
+    fi_spec,
+    network_spec,
+    openloop_spec,
+    plot_fi_shift,
+    plot_network_activity,
+
+
 wildcard_constraints:
     model="|".join(config["models"]),
     run="[A-Za-z0-9_.-]+",

@@ -48,6 +48,38 @@ def simulate(spec, tasks, threads, work: Path):
     return spec, out, wall, read_json(out / "manifest.json")
 
 
+def minimal_wall(spec, threads, work: Path) -> float:
+    """Wall time (s) of bench/minimal_network.py on the same spec (no condrate)."""
+    spec_path = work / "minimal_spec.json"
+    write_json(spec_path, spec)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "bench" / "minimal_network.py"), str(spec_path),
+                    str(threads)], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def memory_costs(config, model, work: Path) -> dict:
+    """Peak RSS of three networks differing in N and K, solved for
+    RSS = base + a N + b synapses (kB, kB/neuron, kB/synapse); 1 rank x 2 threads, 200 ms."""
+    import numpy as np
+
+    rows = []
+    for n_e, k_e in ((4000, 400), (2000, 400), (4000, 200)):
+        cfg = json.loads(json.dumps(config))
+        cfg["network"].update(N_E=n_e, N_I=n_e // 4, K_E=k_e, K_I=k_e // 4, K_ext=k_e,
+                              t_sim_ms=200.0, t_warmup_ms=100.0)
+        spec = network.network_spec(cfg, model, cfg["network"]["name"], ROOT)
+        sub = work / f"mem{n_e}_{k_e}"
+        sub.mkdir()
+        _, _, _, manifest = simulate(spec, 1, 2, sub)
+        k = manifest["kernel_per_rank"][0]
+        rows.append((n_e * 5 // 4, k["num_connections"], k["peak_rss_kB"]))
+    A = np.array([[1.0, n, s] for n, s, _ in rows])
+    base, per_neuron, per_syn = np.linalg.solve(A, np.array([r for *_, r in rows], float))
+    return {"runs": [{"neurons": n, "connections": s, "peak_rss_kB": r} for n, s, r in rows],
+            "base_kB": base, "kB_per_neuron": per_neuron, "bytes_per_synapse": per_syn * 1024}
+
+
 def bench_model(config, model, work: Path) -> dict:
     spec = network.network_spec(config, model, config["network"]["name"], ROOT)
     t_sim_s = spec["network"]["t_sim_ms"] * 1e-3
@@ -67,6 +99,8 @@ def bench_model(config, model, work: Path) -> dict:
         if (tasks, threads) == (1, 2):
             ref = (s, sim, wall, manifest)
     s, sim, wall, manifest = ref
+    out["minimal_pynest_wall_s"] = minimal_wall(s, 2, work)
+    out["pipeline_simulate_overhead"] = wall / out["minimal_pynest_wall_s"] - 1
     t0 = time.perf_counter()
     stages.gather_spikes(sim, work / "spikes.parquet")
     t_gather = time.perf_counter() - t0
@@ -102,20 +136,26 @@ def main(argv=None):
             work = Path(tmp) / model
             work.mkdir()
             results.append(bench_model(config, model, work))
+        mem_work = Path(tmp) / "memory"
+        mem_work.mkdir()
+        memory = memory_costs(config, models[0], mem_work)
     machine = {"cpus": os.cpu_count(), "machine": platform.machine(),
                "processor": platform.processor() or platform.machine(),
                "python": platform.python_version()}
-    write_json(args.out, {"machine": machine, "results": results})
+    write_json(args.out, {"machine": machine, "results": results, "memory": memory})
     print(f"machine: {machine['cpus']} cores {machine['machine']}")
     print(f"{'model':20s} {'N':>6s} {'1x1':>7s} {'1x2':>7s} {'2x1':>7s}"
-          f" {'gather Mspk/s':>14s} {'(gather+stats)/sim':>19s}")
+          f" {'gather Mspk/s':>14s} {'(gather+stats)/sim':>19s} {'vs minimal PyNEST':>18s}")
     for r in results:
         sp = r["splits"]
         print(f"{r['model']:20s} {r['neurons']:6d} {sp['1x1']['wall_s_per_sim_s']:7.2f} "
               f"{sp['1x2']['wall_s_per_sim_s']:7.2f} {sp['2x1']['wall_s_per_sim_s']:7.2f}"
               f" {r['gather_spikes_per_s'] / 1e6:14.2f}"
-              f" {100 * r['gather_stats_fraction_of_simulate']:18.1f}%")
+              f" {100 * r['gather_stats_fraction_of_simulate']:18.1f}%"
+              f" {100 * r['pipeline_simulate_overhead']:+17.1f}%")
     print("(columns 1x1..2x1: wall seconds per simulated second, ranks x threads)")
+    print(f"memory ({models[0]}): {memory['kB_per_neuron']:.2f} kB/neuron, "
+          f"{memory['bytes_per_synapse']:.1f} B/synapse, base {memory['base_kB'] / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -41,3 +41,23 @@ def nest_params():
     from condrate import nestinfo
 
     return nestinfo.probe()["params"]
+
+
+def snakemake_cmd(workdir, *args):
+    """The Snakemake command line on this repository's workflow, run in ``workdir``."""
+    return [PYTHON, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory",
+            str(workdir), *args]
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """The whole DAG of config/tiny.yaml, run locally once per session (1 rank x 2 threads)."""
+    import subprocess
+
+    work = tmp_path_factory.mktemp("tiny")
+    proc = subprocess.run(
+        snakemake_cmd(work, "--cores", "2", "--resources", "vp=2", "--configfile",
+                      str(ROOT / "config" / "tiny.yaml")),
+        capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return work

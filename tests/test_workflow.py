@@ -6,24 +6,14 @@ import subprocess
 
 import pytest
 
-from conftest import PYTHON, ROOT
+from conftest import PYTHON, ROOT, snakemake_cmd
 
 pytestmark = pytest.mark.workflow
 
 
 def snakemake(workdir, *args, timeout=900):
-    cmd = [PYTHON, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
-           "--directory", str(workdir), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    work = tmp_path_factory.mktemp("tiny")
-    proc = snakemake(work, "--cores", "2", "--resources", "vp=2",
-                     "--configfile", str(ROOT / "config" / "tiny.yaml"))
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return work
+    return subprocess.run(snakemake_cmd(workdir, *args), capture_output=True, text=True,
+                          timeout=timeout)
 
 
 MODELS = ["iaf_cond_exp", "glif_cond", "hh_cond_exp_traub"]

@@ -1,0 +1,62 @@
+"""The workflow through a real single-node SLURM (slurm-wlm, munge) with the SLURM
+profile: every simulation an MPI job of 2 ranks x 1 thread under srun, the outputs
+byte-identical to the local run (1 rank x 2 threads, same seed and VP count)."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT, snakemake_cmd
+
+pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
+
+COMPARED = [
+    "results/fi/{m}/spikes.parquet",
+    "results/fi/{m}/fi_curves.csv",
+    "results/fi/{m}/threshold_fit.json",
+    "results/network/{m}/default/spikes.parquet",
+    "results/network/{m}/default/stats.json",
+    "results/network/{m}/ext_sweep.csv",
+    "results/network/{m}/k_scaling.csv",
+    "results/network/{m}/step_response.csv",
+    "results/theory/{m}/verification.csv",
+    "results/theory/{m}/summary.json",
+]
+
+
+@pytest.fixture(scope="module")
+def slurm_run(tmp_path_factory):
+    if shutil.which("apt-get") is None and shutil.which("slurmctld") is None:
+        pytest.fail("neither SLURM nor apt-get is available to install it")
+    base = tmp_path_factory.mktemp("slurm")
+    work = base / "work"
+    cmd = ["timeout", "-k", "30", "2400", str(ROOT / "tests" / "slurm" / "local_slurm.sh"),
+           str(base / "state"), "--",
+           *snakemake_cmd(work, "--workflow-profile", str(ROOT / "workflow" / "profiles" / "slurm"),
+                          "--configfile", str(ROOT / "config" / "tiny.yaml"))]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return work
+
+
+def test_slurm_daemons_started_here_are_stopped(slurm_run):
+    state = slurm_run.parent / "state"
+    assert (state / "log" / "slurmctld.log").exists()
+    running = subprocess.run(["pgrep", "-f", str(state)], capture_output=True, text=True)
+    assert running.stdout.split() == []
+
+
+def test_simulations_ran_as_two_rank_jobs(slurm_run):
+    import json
+
+    m = json.loads((slurm_run / "results/network/iaf_cond_exp/default/sim/manifest.json").read_text())
+    assert (m["ranks"], m["threads"], m["virtual_processes"]) == (2, 1, 2)
+    assert len(m["spikes_per_rank"]) == 2 and all(n > 0 for n in m["spikes_per_rank"])
+
+
+@pytest.mark.parametrize("model", ["iaf_cond_exp", "glif_cond", "hh_cond_exp_traub"])
+def test_slurm_outputs_identical_to_local(slurm_run, tiny_run, model):
+    for rel in COMPARED:
+        rel = rel.format(m=model)
+        assert (slurm_run / rel).read_bytes() == (tiny_run / rel).read_bytes(), rel
