@@ -32,9 +32,11 @@ from condrate.io import read_json, write_json  # noqa: E402
 from condrate.spikes import read_spikes, read_state  # noqa: E402
 
 SPLITS = ((1, 1), (1, 2), (2, 1))
+REPEATS = 3
 
 
 def simulate(spec, tasks, threads, work: Path):
+    work.mkdir(exist_ok=True)
     spec = dict(spec, kernel=dict(spec["kernel"], virtual_processes=tasks * threads))
     spec_path, out = work / f"spec{tasks}x{threads}.json", work / f"sim{tasks}x{threads}"
     write_json(spec_path, spec)
@@ -99,8 +101,16 @@ def bench_model(config, model, work: Path) -> dict:
         if (tasks, threads) == (1, 2):
             ref = (s, sim, wall, manifest)
     s, sim, wall, manifest = ref
-    out["minimal_pynest_wall_s"] = minimal_wall(s, 2, work)
-    out["pipeline_simulate_overhead"] = wall / out["minimal_pynest_wall_s"] - 1
+    # the overhead goal (<= 5%) is smaller than this VM's run-to-run noise: alternate
+    # three runs of each and compare the fastest
+    pipe, mini = [wall], []
+    for _ in range(REPEATS):
+        mini.append(minimal_wall(s, 2, work))
+        if len(pipe) < REPEATS:
+            pipe.append(simulate(s, 1, 2, work / "rep")[2])
+    out["minimal_pynest_wall_s"] = min(mini)
+    out["pipeline_simulate_wall_s"] = min(pipe)
+    out["pipeline_simulate_overhead"] = min(pipe) / min(mini) - 1
     t0 = time.perf_counter()
     stages.gather_spikes(sim, work / "spikes.parquet")
     t_gather = time.perf_counter() - t0
