@@ -12,6 +12,7 @@ configfile: Path(workflow.basedir) / "config" / "config.yaml"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/targets.smk"
 include: "workflow/rules/fi.smk"
 include: "workflow/rules/network.smk"
 include: "workflow/rules/theory.smk"

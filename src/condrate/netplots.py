@@ -76,12 +76,17 @@ def ext_sweep_figure(rows: dict, summary: dict, title: str):
             pred = np.asarray(rows["predicted_Hz_V_mean"], dtype=object)[k]
             if p == "E" and all(v is not None for v in pred):
                 ax.plot(nu[k], pred.astype(float), "k--", lw=0.8, label="balance eq. at <V$_m$>")
-        ax.set_xlabel("external rate per input (Hz)")
-        ax.set_ylabel("population rate (Hz)")
-        ax.set_title(title)
-        ax.legend(frameon=False)
+        label_rate_vs_input(ax, title)
         fig.tight_layout()
     return fig
+
+
+def label_rate_vs_input(ax, title: str) -> None:
+    """Axes of a population rate vs external rate plot."""
+    ax.set_xlabel("external rate per input (Hz)")
+    ax.set_ylabel("population rate (Hz)")
+    ax.set_title(title)
+    ax.legend(frameon=False)
 
 
 def step_figure(rows: dict, summary: dict, title: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .netplots import label_rate_vs_input
 from .plotting import STYLE, plt
 
 
@@ -53,9 +54,6 @@ def rates_vs_input(rows: dict, curves: dict, title: str):
             ax.plot(nu[k], sim[k], "o", ms=3, color=col, label=f"NEST {p}")
         ax.plot(curves["nu_ext_Hz"], curves["linear"], "k--", lw=0.8, label="threshold-linear f")
         ax.plot(curves["nu_ext_Hz"], curves["fluct"], "k-", lw=0.8, label="fluctuation-aware f")
-        ax.set_xlabel("external rate per input (Hz)")
-        ax.set_ylabel("population rate (Hz)")
-        ax.set_title(title)
-        ax.legend(frameon=False)
+        label_rate_vs_input(ax, title)
         fig.tight_layout()
     return fig

@@ -71,106 +71,13 @@ else:
     )
     MPI = str(ROOT / "workflow" / "scripts" / "serial_launch.sh")
 
+# the MPI launch shared by every simulation rule; a failed run leaves no partial folder
+SIMULATE = (
+    "{resources.mpi} -n {resources.tasks} {params.python} -m condrate.simulate"
+    " {input.spec} --out {output.sim} --tasks {resources.tasks} --threads {threads}"
+    " > {log} 2>&1 || {{ rm -rf {output.sim}.partial; exit 1; }}"
+)
+
 if os.geteuid() == 0:  # OpenMPI refuses root without these
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-
-
-SHARED_KEYS = ("models_dir", "model_params", "glif_mechanism", "nest")
-
-
-def stage_config(*sections):
-    """The part of the config a stage reads: a change elsewhere does not rerun it."""
-    return {k: config[k] for k in SHARED_KEYS + sections if k in config}
-
-
-def fi_config(wildcards):
-    return stage_config("fi")
-
-
-def network_config(wildcards):
-    return stage_config("network")
-
-
-def theory_config(wildcards):
-    return stage_config("network", "theory")
-
-
-def model_file(wildcards):
-    return ROOT / config["models_dir"] / f"{wildcards.model}.yaml"
-
-
-STAGES = config.get("stages", ["fi", "network", "theory"])
-NETWORK_MODELS = (
-    config["network"].get("models", config["models"])
-    if "network" in config and "network" in STAGES
-    else []
-)
-RUNS = sweep_runs(config) if "network" in config else {}
-SWEEP_FIGURES = ("ext_sweep", "step_response", "k_scaling")
-
-
-def network_file(wildcards):
-    return ROOT / config["models_dir"] / f"{config['network']['parameters']}.yaml"
-
-
-def _run_files(wildcards, kind, name):
-    return [f"results/network/{wildcards.model}/{run}/{name}" for run in RUNS[kind]]
-
-
-def ext_stats(wildcards):
-    return _run_files(wildcards, "ext", "stats.json")
-
-
-def k_stats(wildcards):
-    return _run_files(wildcards, "K", "stats.json")
-
-
-def base_spec(wildcards):
-    return _run_files(wildcards, "base", "spec.json")
-
-
-def step_file(name):
-    def files(wildcards):
-        return _run_files(wildcards, "step", name)
-
-    return files
-
-
-def network_outputs():
-    out = []
-    for model in NETWORK_MODELS:
-        for run in RUNS["base"]:
-            out += [
-                f"results/network/{model}/{run}/spikes.parquet",
-                f"results/network/{model}/{run}/stats.json",
-                f"results/figures/network_{model}_{run}.pdf",
-            ]
-        if RUNS["ext"] and RUNS["K"] and RUNS["step"]:
-            out += [f"results/network/{model}/ext_sweep.csv"]
-            out += [f"results/figures/{f}_{model}.pdf" for f in SWEEP_FIGURES]
-        out += [f"results/figures/network_{model}_{run}.pdf" for run in RUNS["step"]]
-    return out
-
-
-def theory_outputs():
-    if "theory" not in STAGES or "theory" not in config or not RUNS.get("ext"):
-        return []
-    return [
-        f"results/theory/{model}/{name}"
-        for model in NETWORK_MODELS
-        if model in config["models"]
-        for name in ("derived_params.json", "verification.csv", "summary.json")
-    ]
-
-
-def final_outputs():
-    out = network_outputs() + theory_outputs()
-    for model in config["models"] if "fi" in STAGES else []:
-        out += [
-            f"results/fi/{model}/fi_curves.csv",
-            f"results/fi/{model}/threshold_fit.json",
-            f"results/figures/fi_shift_{model}.pdf",
-            f"results/figures/fi_shift_{model}.png",
-        ]
-    return out

@@ -39,9 +39,7 @@ rule simulate_network:
     params:
         python=PYTHON,
     shell:
-        "{resources.mpi} -n {resources.tasks} {params.python} -m condrate.simulate"
-        " {input.spec} --out {output.sim} --tasks {resources.tasks} --threads {threads}"
-        " > {log} 2>&1 || {{ rm -rf {output.sim}.partial; exit 1; }}"
+        SIMULATE
 
 
 rule gather_network_spikes:
