@@ -128,12 +128,36 @@ def bench_model(config, model, work: Path) -> dict:
     return out
 
 
+def plot(results: list, path: Path) -> None:
+    """Bar chart: wall seconds per simulated second per model and launch."""
+    from condrate.plotting import STYLE, plt, save
+
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(4.2, 2.6))
+        width = 0.25
+        for j, split in enumerate(f"{t}x{h}" for t, h in SPLITS):
+            ys = [r["splits"][split]["wall_s_per_sim_s"] for r in results]
+            xs = [i + (j - 1) * width for i in range(len(results))]
+            ax.bar(xs, ys, width, label=f"{split} (ranks x threads)")
+        ax.set_xticks(range(len(results)))
+        ax.set_xticklabels([r["model"] for r in results])
+        ax.set_ylabel("wall s per simulated s")
+        ax.set_title(f"{results[0]['neurons']} neurons, 2-core VM")
+        ax.legend(frameon=False)
+        fig.tight_layout()
+    save(fig, path.with_suffix(".pdf"), path.with_suffix(".png"))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--models", nargs="+", default=None)
     p.add_argument("--t-sim-ms", type=float, default=None)
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "network.json")
+    p.add_argument("--plot-only", action="store_true", help="redraw the plot from --out")
     args = p.parse_args(argv)
+    if args.plot_only:
+        plot(read_json(args.out)["results"], args.out.with_suffix(""))
+        return
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
     config = yaml.safe_load(open(ROOT / "config" / "config.yaml"))
@@ -153,6 +177,7 @@ def main(argv=None):
                "processor": platform.processor() or platform.machine(),
                "python": platform.python_version()}
     write_json(args.out, {"machine": machine, "results": results, "memory": memory})
+    plot(results, args.out.with_suffix(""))
     print(f"machine: {machine['cpus']} cores {machine['machine']}")
     print(f"{'model':20s} {'N':>6s} {'1x1':>7s} {'1x2':>7s} {'2x1':>7s}"
           f" {'gather Mspk/s':>14s} {'(gather+stats)/sim':>19s} {'vs minimal PyNEST':>18s}")
