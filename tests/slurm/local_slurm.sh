@@ -18,8 +18,11 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq slurm-wlm munge
 fi
 
-mkdir -p "$state"/{munge,state,spool/slurmd,log}
-chmod 755 "$state/munge"
+mkdir -p "$state"/{state,spool/slurmd,log}
+# munged refuses a socket whose every parent folder is not enterable by all, which a
+# pytest tmp folder (0700) is not: the munge key, socket and pid live in /tmp instead
+munge=$(mktemp -d /tmp/condrate-munge.XXXXXX)
+chmod 755 "$munge"
 conf=/etc/slurm/slurm.conf
 backup=""
 pids=()
@@ -31,14 +34,15 @@ cleanup() {
     kill -9 "${pids[$i]}" 2>/dev/null || true
   done
   if [ -n "$backup" ]; then mv -f "$backup" "$conf"; else rm -f "$conf"; fi
+  rm -rf "$munge"
   exit $rc
 }
 trap cleanup EXIT INT TERM
 
-mungekey --create --keyfile="$state/munge/munge.key" --force >/dev/null 2>&1
-chmod 600 "$state/munge/munge.key"
-munged -F --key-file="$state/munge/munge.key" --socket="$state/munge/munge.socket" \
-  --pid-file="$state/munge/munged.pid" --seed-file="$state/munge/seed" \
+mungekey --create --keyfile="$munge/munge.key" --force >/dev/null 2>&1
+chmod 600 "$munge/munge.key"
+munged -F --key-file="$munge/munge.key" --socket="$munge/munge.socket" \
+  --pid-file="$munge/munged.pid" --seed-file="$munge/seed" \
   --log-file="$state/log/munged.log" > "$state/log/munged.out" 2>&1 &
 pids+=($!)   # started first, stopped last
 
@@ -52,7 +56,7 @@ SlurmctldHost=localhost
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
-AuthInfo=socket=$state/munge/munge.socket
+AuthInfo=socket=$munge/munge.socket
 StateSaveLocation=$state/state
 SlurmdSpoolDir=$state/spool/slurmd
 SlurmctldPidFile=$state/slurmctld.pid
@@ -74,7 +78,12 @@ NodeName=localhost CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
 
-for _ in $(seq 50); do [ -S "$state/munge/munge.socket" ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ -S "$munge/munge.socket" ] && break; sleep 0.1; done
+if [ ! -S "$munge/munge.socket" ]; then
+  echo "local_slurm: munged did not start:" >&2
+  tail -5 "$state/log/munged.out" >&2
+  exit 1
+fi
 slurmctld -D -i > "$state/log/slurmctld.out" 2>&1 &
 pids+=($!)
 slurmd -D -N localhost > "$state/log/slurmd.out" 2>&1 &
@@ -84,5 +93,6 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 sinfo -h -o %t | grep -qx idle || { echo "local_slurm: the node never became idle" >&2; cat "$state"/log/*.log >&2; exit 1; }
+echo "${pids[*]}" > "$state/daemon.pids"
 echo "local_slurm: munged, slurmctld, slurmd up (PIDs ${pids[*]})" >&2
 "$@"
