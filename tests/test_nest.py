@@ -38,7 +38,8 @@ def run_fi(tmp_path, config, model):
 @pytest.mark.parametrize("model", ["iaf_cond_exp", "glif_cond", "hh_cond_exp_traub"])
 def test_fi_shift_per_model(tmp_path, tiny_config, model):
     curves, fit, manifest = run_fi(tmp_path, tiny_config, model)
-    det, noisy = fit["deterministic"], fit["noisy"]
+    det = fit["deterministic"]
+    assert "noisy" in fit
     cond, r, u = curves["condition"], curves["rate_Hz"], curves["drive_mV"]
     # spikes were counted at every hand-off
     assert curves["n_spikes"].sum() <= manifest["spikes_total"] > 0

@@ -1,7 +1,6 @@
 """The E/I network on real NEST: balanced state, rank/thread split, a rank that dies."""
 
 import json
-import signal
 import subprocess
 import time
 
@@ -9,7 +8,7 @@ import numpy as np
 import pytest
 
 from condrate import netstages, network, stages
-from condrate.io import read_json, write_json
+from condrate.io import read_json
 from condrate.spikes import read_spikes, read_state
 from conftest import PYTHON, ROOT
 from test_nest import simulate
