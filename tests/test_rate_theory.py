@@ -54,6 +54,20 @@ def test_linear_fixed_point_known_solution_and_stability():
     assert both[0]["stable"]
 
 
+def test_rate_dynamics_settle_on_the_stable_fixed_point_after_a_step():
+    p = params([[0.5, -2.0], [1.0, -1.0]], [100.0, 100.0], 50.0, 0.1)
+    W_ext = np.array(p["W_ext_pC"])
+
+    def drive_of_t(t):  # external rate steps 5 -> 10 Hz at 200 ms
+        return W_ext * (5.0 if t < 0.2 else 10.0) - p["theta_pA"]
+
+    t, r = rt.rate_dynamics(p, drive_of_t, tau_s=0.01, dt_s=1e-4, t_end_s=0.4)
+    expected = [q for q in rt.linear_fixed_points(p, 10.0) if q["stable"]][0]["rates_Hz"]
+    assert r[-1] == pytest.approx(expected, rel=1e-3)
+    before = [q for q in rt.linear_fixed_points(p, 5.0) if q["stable"]][0]["rates_Hz"]
+    assert r[np.searchsorted(t, 0.199)] == pytest.approx(before, rel=1e-3)
+
+
 def test_fluctuations_turn_subthreshold_zero_into_firing():
     """Balanced input whose mean is below threshold: f_linear says 0, conductance
     fluctuations make the neuron fire; without fluctuations both agree."""

@@ -16,9 +16,6 @@ import numpy as np
 
 from .params import NeuronModel, nest_weight
 
-CONDITIONS = ("deterministic", "noisy")
-
-
 def fi_table(model: NeuronModel, conditions, delta_g_nS, drive_mV) -> dict:
     """The neuron grid, one entry per neuron, as a dict of equal-length lists.
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 
 from .params import NeuronModel, nest_weight
 
@@ -110,11 +109,6 @@ def connect(nest, model: NeuronModel, net: dict, d: dict, nodes: dict) -> None:
     k = nodes["sample"]
     sample = nodes["E"][: min(k, n_E)] + nodes["I"][: min(max(k // 4, 1), n_I)]
     nest.Connect(nodes["meter"], sample)
-
-
-def population_of(senders: np.ndarray, first_id: int, N_E: int) -> np.ndarray:
-    """'E' or 'I' for each sender id (E are created first, then I)."""
-    return np.where(senders - first_id < N_E, "E", "I")
 
 
 def run_settings(config: dict, run: str) -> dict:
