@@ -15,6 +15,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/targets.smk"
 include: "workflow/rules/fi.smk"
 include: "workflow/rules/network.smk"
+include: "workflow/rules/feedback.smk"
 include: "workflow/rules/theory.smk"
 
 
@@ -24,6 +25,7 @@ localrules:
     fi_spec,
     network_spec,
     openloop_spec,
+    feedback_spec,
     plot_fi_shift,
     plot_network_activity,
 

@@ -41,6 +41,13 @@ BAD = [
     (lambda c: c["network"]["sweeps"].update(K_E=[4000]), "network.sweeps.K_E: 4000 exceeds"),
     (lambda c: c["network"]["sweeps"]["step"].update(t_ms=5000),
      "network.sweeps.step.t_ms: must lie between t_warmup_ms and t_sim_ms - period_ms"),
+    (lambda c: c["theory"]["feedback"].update(K=500), "theory.feedback.K: 500 inputs need a network"),
+    (lambda c: c["theory"]["feedback"].update(loop_gain=[0.0]),
+     "theory.feedback.loop_gain.0: 0.0 is less than or equal to the minimum of 0"),
+    (lambda c: c["theory"]["feedback"].update(rates_Hz=[10, 5, 20]),
+     "theory.feedback.rates_Hz: must be strictly increasing"),
+    (lambda c: c["theory"]["feedback"].update(t_sim_ms=250), "theory.feedback.t_sim_ms: must exceed"),
+    (lambda c: c["network"]["sweeps"].pop("step"), "theory: needs network.sweeps.nu_ext_Hz"),
 ]
 
 

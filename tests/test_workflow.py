@@ -48,7 +48,7 @@ def test_dag_writes_network_and_theory_outputs(tiny_run, model):
     figs = tiny_run / "results" / "figures"
     for name in (f"network_{model}_default", f"ext_sweep_{model}", f"step_response_{model}",
                  f"k_scaling_{model}", f"theory_predicted_vs_simulated_{model}",
-                 f"theory_rates_vs_input_{model}"):
+                 f"theory_rates_vs_input_{model}", f"theory_uniform_feedback_{model}"):
         assert (figs / f"{name}.pdf").stat().st_size > 0 and (figs / f"{name}.png").exists()
     theory = tiny_run / "results" / "theory" / model
     derived = json.loads((theory / "derived_params.json").read_text())
@@ -60,8 +60,9 @@ def test_dag_writes_network_and_theory_outputs(tiny_run, model):
                        "simulated_Hz,simulated_sem_Hz")
     assert sum(r.startswith("open_loop") for r in rows) == 18
     assert sum(r.startswith("closed_loop") for r in rows) == 4
+    assert sum(r.startswith("uniform_feedback") for r in rows) == 4
     summary = json.loads((theory / "summary.json").read_text())
-    for exp in ("open_loop", "closed_loop"):
+    for exp in ("open_loop", "closed_loop", "uniform_feedback"):
         for f in ("linear", "fluct"):
             assert summary[exp][f]["median_rel_error"] is not None
 
@@ -70,6 +71,20 @@ def test_fluctuation_aware_f_beats_the_linear_one_open_loop(tiny_run):
     """The probe's finding, reproduced: below-threshold means fire, f_linear says 0."""
     s = json.loads((tiny_run / "results/theory/iaf_cond_exp/summary.json").read_text())
     assert s["open_loop"]["fluct"]["median_rel_error"] < 0.5 * s["open_loop"]["linear"]["median_rel_error"]
+
+
+@pytest.mark.parametrize("model", ["iaf_cond_exp", "glif_cond"])
+def test_uniform_feedback_dies_below_the_transition_and_persists_above(tiny_run, model):
+    """The tiny config has loop gains 0.5 and 3: the kicked E-only network must fall
+    silent below the transition and keep firing above it, and the open-loop threshold
+    must sit near eq. 11.37's r_o (iaf, glif: within 35 %)."""
+    rec = json.loads((tiny_run / f"results/theory/{model}/uniform_feedback.json").read_text())
+    low, high = rec["loop_gains"]
+    for q in (low, high):
+        assert q["closed_loop_before_kick_Hz"] == 0.0 and q["closed_loop_during_kick_Hz"] > 50
+    assert low["closed_loop_after_kick_Hz"] == 0.0 and low["simulated_threshold_Hz"] == 0.0
+    assert high["closed_loop_after_kick_Hz"] > 100.0
+    assert high["simulated_threshold_Hz"] == pytest.approx(high["r_o_linear_Hz"], rel=0.35)
 
 
 def test_iaf_deterministic_rheobase_slope_is_v_th_minus_e_l(tiny_run):

@@ -79,8 +79,31 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
         ol = config["theory"]["openloop"]
         if ol["t_warmup_ms"] >= ol["t_sim_ms"]:
             out.append("theory.openloop.t_warmup_ms: must be below theory.openloop.t_sim_ms")
+        out += feedback_errors(config["theory"]["feedback"])
+        sweeps = config.get("network", {}).get("sweeps", {})
+        if "theory" in config.get("stages", ["theory"]) and not (
+            sweeps.get("nu_ext_Hz") and sweeps.get("step")
+        ):
+            out.append("theory: needs network.sweeps.nu_ext_Hz (closed loop) and "
+                       "network.sweeps.step (step dynamics)")
     if nest_params is not None:
         out += _param_name_errors(config, nest_params, root)
+    return out
+
+
+def feedback_errors(fb: dict) -> list[str]:
+    """Timing and size rules of theory.feedback the schema cannot express."""
+    out = []
+    where = "theory.feedback"
+    if fb["K"] >= fb["N"]:
+        out.append(f"{where}.K: {fb['K']} inputs need a network larger than N = {fb['N']}")
+    if list(fb["rates_Hz"]) != sorted(set(fb["rates_Hz"])):
+        out.append(f"{where}.rates_Hz: must be strictly increasing")
+    kick_end = fb["kick"]["t_ms"] + fb["kick"]["duration_ms"]
+    if not fb["t_warmup_ms"] < fb["kick"]["t_ms"]:
+        out.append(f"{where}.kick.t_ms: must be after t_warmup_ms ({fb['t_warmup_ms']} ms)")
+    if kick_end + fb["settle_ms"] >= fb["t_sim_ms"]:
+        out.append(f"{where}.t_sim_ms: must exceed kick end + settle_ms ({kick_end + fb['settle_ms']} ms)")
     return out
 
 

@@ -161,14 +161,15 @@ def fi_curves(spec: dict, senders: np.ndarray, times_ms: np.ndarray, first_node_
 
 
 def write_csv(path, columns: dict, order) -> None:
-    """Write equal-length columns as CSV, atomically, floats with repr precision."""
+    """Write equal-length columns as CSV, atomically, floats with repr precision;
+    None (no prediction) as an empty field."""
     from .io import atomic_path
 
     with atomic_path(path, ".csv") as tmp:
         with open(tmp, "w") as fh:
             fh.write(",".join(order) + "\n")
             for row in zip(*(columns[k] for k in order)):
-                fh.write(",".join(str(v) for v in row) + "\n")
+                fh.write(",".join("" if v is None else str(v) for v in row) + "\n")
 
 
 def read_csv(path) -> dict:
@@ -180,7 +181,7 @@ def read_csv(path) -> dict:
     for i, name in enumerate(header):
         vals = [r[i] for r in rows]
         try:
-            cols[name] = np.array(vals, dtype=float)
+            cols[name] = np.array([v if v else "nan" for v in vals], dtype=float)
         except ValueError:
             cols[name] = np.array(vals)
     return cols

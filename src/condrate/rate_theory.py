@@ -40,18 +40,22 @@ def weight(s: dict, v_theta_mV: float, E_L_mV: float) -> float:
     return s["K"] * s["c"] * s["G_nS"] * s["tau_ms"] * 1e-3 * (s["E_rev_mV"] - v_theta_mV - E_L_mV)
 
 
+def threshold_params(model, fit: dict) -> dict:
+    """theta = I_theta0 + g_L v_theta (pA), with beta, v_theta, I_theta0 of the
+    deterministic f-I fit."""
+    v, i0 = fit["v_theta_mV"], fit["I_theta0_pA"]
+    return {"theta_pA": i0 + model.g_L_nS * v, "beta_Hz_per_pA": fit["gain_Hz_per_pA"],
+            "v_theta_mV": v, "I_theta0_pA": i0}
+
+
 def derive(model, d: dict, net: dict, fit: dict) -> dict:
     """W (2x2), W_ext, theta, beta from the parameters and the deterministic f-I fit."""
-    v, i0, beta = fit["v_theta_mV"], fit["I_theta0_pA"], fit["gain_Hz_per_pA"]
+    th = threshold_params(model, fit)
     syn = synapse_table(model, d, net)
-    w = {b: weight(syn[b], v, model.E_L_mV) for b in syn}
-    return {
+    w = {b: weight(syn[b], th["v_theta_mV"], model.E_L_mV) for b in syn}
+    return th | {
         "W_pC": [[w["E"], w["I"]], [w["E"], w["I"]]],  # rows: post E, I; columns: pre E, I
         "W_ext_pC": [w["ext"], w["ext"]],
-        "theta_pA": i0 + model.g_L_nS * v,
-        "beta_Hz_per_pA": beta,
-        "v_theta_mV": v,
-        "I_theta0_pA": i0,
         "synapses": syn,
     }
 
@@ -148,14 +152,14 @@ def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, I_ext_pA=0.0,
 
     grid = np.concatenate([np.linspace(0, 50, 251), np.linspace(50, r_max, 226)[1:]])
     vals = np.array([F(r) - r for r in grid])
+    h = 1e-3
     out = []
-    for k in np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:])):
+    if vals[0] == 0:  # rest: F(0) = 0; stable unless F rises faster than r from 0
+        out.append({"rates_Hz": [0.0, 0.0], "stable": bool(F(h) < h), "slope": F(h) / h})
+    for k in np.flatnonzero(vals[:-1] * vals[1:] < 0):
         r = optimize.brentq(lambda x: F(x) - x, grid[k], grid[k + 1], xtol=1e-6)
-        h = 1e-3
         slope = (F(r + h) - F(max(r - h, 0.0))) / (r + h - max(r - h, 0.0))
         out.append({"rates_Hz": [r, r], "stable": bool(slope < 1), "slope": slope})
-    if vals[0] == 0:
-        out.insert(0, {"rates_Hz": [0.0, 0.0], "stable": True, "slope": 0.0})
     return out
 
 
@@ -179,6 +183,30 @@ def rate_dynamics(p: dict, h_of_t, tau_s: float, dt_s: float, t_end_s: float,
     for k in range(n):
         rates[k] = f_linear(mu, beta)
         mu = mu + dt_s / tau_s * (-mu + W @ rates[k] + h_of_t(t[k]))
+    return t, rates
+
+
+def synaptic_rate_dynamics(p: dict, nu_of_t, dt_s: float, t_end_s: float, r0,
+                           nu0_Hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """Euler integration of the rate model with synaptic filtering (Dayan & Abbott 7.2):
+    r = f(sum_b W_b s_b + W_ext s_ext - theta), tau_b ds_b/dt = -s_b + r_b, and the
+    external rate filtered by its synapse alike. tau_b from p["synapses"] (s); the same
+    fixed points as rate_dynamics, but the input follows with the synaptic time constants.
+
+    nu_of_t(t) -> external rate (Hz); r0: rates (Hz) at t = 0, at rest with nu0_Hz.
+    Returns (times s, rates Hz of shape (n, 2))."""
+    W, W_ext, beta = np.asarray(p["W_pC"]), np.asarray(p["W_ext_pC"]), p["beta_Hz_per_pA"]
+    syn = p["synapses"]
+    tau = np.array([syn["E"]["tau_ms"], syn["I"]["tau_ms"]]) * 1e-3
+    tau_x = syn["ext"]["tau_ms"] * 1e-3
+    n = int(round(t_end_s / dt_s))
+    s, s_x = np.array(r0, float), float(nu0_Hz)
+    t = np.arange(n) * dt_s
+    rates = np.empty((n, 2))
+    for k in range(n):
+        rates[k] = f_linear(W @ s + W_ext * s_x - p["theta_pA"], beta)
+        s = s + dt_s / tau * (rates[k] - s)
+        s_x = s_x + dt_s / tau_x * (nu_of_t(t[k]) - s_x)
     return t, rates
 
 

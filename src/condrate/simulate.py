@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import fi, network, openloop
+from . import feedback, fi, network, openloop
 from .config import check_vp
 from .errors import ConfigError
 from .io import read_json, write_json
@@ -47,7 +47,14 @@ def build(nest, spec) -> dict:
             nest, model, spec["table"], spec["network"], spec["derived"]
         )
         return {"neurons": neurons, "recorders": {SPIKE_LABEL: recorder}}
-    raise ConfigError(f"spec kind '{spec['kind']}' is not one of ['fi', 'network', 'openloop']")
+    if spec["kind"] == "feedback":
+        neurons, recorder = feedback.create_feedback(
+            nest, model, spec["feedback"], spec["gains"], spec["derived"]["delay_ms"][0]
+        )
+        return {"neurons": neurons, "recorders": {SPIKE_LABEL: recorder}}
+    raise ConfigError(
+        f"spec kind '{spec['kind']}' is not one of ['fi', 'network', 'openloop', 'feedback']"
+    )
 
 
 def run(spec: dict, out: Path, tasks: int, threads: int) -> None:

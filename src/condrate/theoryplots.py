@@ -57,3 +57,83 @@ def rates_vs_input(rows: dict, curves: dict, title: str):
         label_rate_vs_input(ax, title)
         fig.tight_layout()
     return fig
+
+
+def uniform_feedback(table: dict, records: list, curves: dict, title: str):
+    """Left: open-loop F(r) per loop gain with both f and the identity (fixed points
+    where they cross). Right: fixed points against the loop gain, theory and NEST."""
+    gain = np.asarray(table["loop_gain"], float)
+    with plt.rc_context(STYLE):
+        fig, (ax, bx) = plt.subplots(1, 2, figsize=(6.8, 3.0))
+        colors = plt.cm.viridis(np.linspace(0, 0.9, len(records)))
+        for rec, col in zip(records, colors):
+            k = gain == rec["loop_gain"]
+            r = np.asarray(table["rate_in_Hz"], float)[k]
+            ax.errorbar(r, np.asarray(table["rate_out_Hz"], float)[k],
+                        np.asarray(table["rate_out_sem_Hz"], float)[k], fmt="o", ms=2.5,
+                        color=col, label=f"$\\kappa$ = {rec['loop_gain']:g}")
+            ax.plot(r, _col(table, "predicted_Hz_fluct")[k], "-", lw=0.8, color=col)
+            ax.plot(r, _col(table, "predicted_Hz_linear")[k], "--", lw=0.6, color=col)
+        top = float(np.max(table["rate_in_Hz"]))
+        ax.plot([0, top], [0, top], "k-", lw=0.6)
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.set_xlabel("input rate r (Hz)")
+        ax.set_ylabel("output rate F(r) (Hz)")
+        ax.set_title("open loop (- - linear, — fluct.)")
+        ax.legend(frameon=False, fontsize=6)
+        g = curves["loop_gain"]
+        bx.plot(g, curves["linear"], "k--", lw=0.8, label="linear $r_o$ (unstable)")
+        bx.plot(g, curves["fluct_threshold"], "k:", lw=0.8, label="fluct. threshold (unstable)")
+        bx.plot(g, curves["fluct_upper"], "k-", lw=0.8, label="fluct. persistent (stable)")
+        kap = np.array([q["loop_gain"] for q in records])
+        thr = np.array([np.nan if q["simulated_threshold_Hz"] is None
+                        else q["simulated_threshold_Hz"] for q in records])
+        bx.plot(kap, thr, "o", mfc="none", color="tab:purple", label="NEST open-loop crossing")
+        bx.plot(kap, [q["closed_loop_after_kick_Hz"] for q in records], "s", ms=4,
+                color="tab:orange", label="NEST network after kick")
+        bx.axvline(1.0, color="0.7", lw=0.6)
+        bx.set_xscale("log")
+        bx.set_xticks(sorted(set(kap.tolist()) | {1.0}), minor=False)
+        bx.set_xticks([], minor=True)
+        bx.xaxis.set_major_formatter(plt.FormatStrFormatter("%g"))
+        bx.set_yscale("symlog", linthresh=1.0)
+        bx.set_ylim(0, None)
+        bx.set_xlabel("loop gain $\\kappa = K\\beta W_o$")
+        bx.set_ylabel("rate (Hz)")
+        bx.legend(frameon=False, fontsize=6)
+        fig.suptitle(f"{title}: uniform excitatory feedback")
+        fig.tight_layout()
+    return fig
+
+
+def step_dynamics(table: dict, summ: dict, title: str):
+    """Normalised response to the step of the external rate: NEST and the rate model."""
+    t = np.asarray(table["t_ms"], float)
+
+    def norm(y):
+        y = np.asarray(y, float)
+        before, after = np.nanmean(y[t < 0]), np.nanmean(y[t >= t.max() / 2])
+        return (y - before) / (after - before) if after != before else y * np.nan
+
+    times = summ["response_time_ms"]
+
+    def fmt(x):
+        return "n/a" if x is None else f"{x:.2f} ms"
+
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(3.6, 2.8))
+        ax.plot(t, norm(table["simulated_smooth_Hz"]), "-", color="0.3",
+                label=f"NEST (63 % at {fmt(times['simulated'])})")
+        for name, ls, lab in (("tau_m", "--", "$\\tau_m$"), ("tau_eff", ":", "$\\tau_{eff}$"),
+                              ("synaptic", "-", "synaptic $\\tau$")):
+            ax.plot(t, norm(_col(table, f"predicted_Hz_{name}")), ls, color="tab:red",
+                    label=f"rate model, {lab} ({fmt(times[name])})")
+        ax.axvline(0, color="0.7", lw=0.6)
+        ax.set_ylim(-1.5, 3.0)  # noise of small changes would hide the model curves
+        ax.set_xlabel("time from the step (ms)")
+        ax.set_ylabel("normalised rate change")
+        ax.set_title(f"{title}: step of the external rate")
+        ax.legend(frameon=False, fontsize=6)
+        fig.tight_layout()
+    return fig

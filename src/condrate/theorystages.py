@@ -4,9 +4,10 @@ fluctuation-aware f; predict open-loop and closed-loop rates; compare with NEST.
 from __future__ import annotations
 
 import numpy as np
-from . import openloop
+
+from . import feedback, openloop
 from . import rate_theory as rt
-from .fi import write_csv
+from .fi import read_csv, write_csv
 from .io import read_json, write_json
 from .params import build_model
 from .spikes import read_spikes
@@ -55,12 +56,20 @@ def derived_params(p: dict, model, base_spec: dict, fit_path: str) -> dict:
     }
 
 
+FEEDBACK_COLUMNS = ("loop_gain", "rate_in_Hz", "rate_out_Hz", "rate_out_sem_Hz",
+                    "predicted_Hz_linear", "predicted_Hz_fluct")
+
+
+def add_row(rows: dict, *values, columns=COLUMNS) -> None:
+    for key, val in zip(columns, values):
+        rows[key].append(val)
+
+
 def verification_rows(p, model, ol_rates, ext_stats) -> dict:
     rows = {c: [] for c in COLUMNS}
 
-    def add(exp, cond, pop, lin, flu, sim, sem):
-        for key, val in zip(COLUMNS, (exp, cond, pop, lin, flu, sim, sem)):
-            rows[key].append(val)
+    def add(*values):
+        add_row(rows, *values)
 
     for k in range(len(ol_rates["condition"])):
         r = [ol_rates["r_E_Hz"][k], ol_rates["r_I_Hz"][k]]
@@ -79,6 +88,93 @@ def verification_rows(p, model, ol_rates, ext_stats) -> dict:
             add("closed_loop", f"nu={nu:g}", pop, lin and lin["rates_Hz"][j],
                 flu and flu["rates_Hz"][j], s["rate_Hz"], s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
     return rows
+
+
+def uniform_feedback(model, fit: dict, spec: dict, spikes_path, rows: dict):
+    """Uniform-feedback check: adds its rows to ``rows``; returns the open-loop F(r)
+    table and a record per loop gain (design, predictions, measured rates)."""
+    p = rt.threshold_params(model, fit)
+    c, gains = spec["feedback"], spec["gains"]
+    senders, times, meta = read_spikes(spikes_path)
+    m = feedback.measured_rates(c, len(gains), senders, times, meta["first_node_id"])
+    closed = m["closed"]
+    table = {k: [] for k in FEEDBACK_COLUMNS}
+    records = []
+    for g, gain in enumerate(gains):
+        pr = feedback.predictions(p, model, c, gain, closed["during_kick"]["rate_Hz"][g])
+        thr, thr_sem = feedback.threshold_crossing(m["rates_in_Hz"], m["open_rate_Hz"][g],
+                                                   m["open_sem_Hz"][g])
+        cond = f"gain={gain['loop_gain']:g}"
+        add_row(rows, "uniform_feedback", f"{cond};threshold", "E", pr["threshold_linear_Hz"],
+                pr["threshold_fluct_Hz"], thr, thr_sem)
+        add_row(rows, "uniform_feedback", f"{cond};after_kick", "E", pr["after_kick_linear_Hz"],
+                pr["after_kick_fluct_Hz"], closed["after_kick"]["rate_Hz"][g],
+                closed["after_kick"]["sem_Hz"][g])
+        for j, r in enumerate(m["rates_in_Hz"]):
+            add_row(table, gain["loop_gain"], r, m["open_rate_Hz"][g][j], m["open_sem_Hz"][g][j],
+                    pr["F_linear"](r), pr["F_fluct"](r), columns=FEEDBACK_COLUMNS)
+        records.append(gain | {k: v for k, v in pr.items() if not k.startswith("F_")}
+                       | {"simulated_threshold_Hz": thr, "simulated_threshold_sem_Hz": thr_sem}
+                       | {f"closed_loop_{w}_Hz": closed[w]["rate_Hz"][g] for w in closed})
+    return table, records, meta["provenance"]
+
+
+def step_dynamics(p: dict, step: dict, measured: dict) -> tuple[dict, dict]:
+    """The rate model's response to the network's step of the external rate.
+
+    From the fixed point at the base rate, three versions of the dynamics with the
+    threshold-linear f: tau dmu/dt = -mu + W f(mu) + h with tau = tau_m (the lecture's
+    choice) or tau_eff = C_m / g_total (the high-conductance membrane), and the
+    synaptic rate model (each input filtered by its synapse's tau; rate_theory). The
+    network records the rate of all neurons; E and I share their inputs here, so the
+    model's r_E = r_I is that rate. Returns the table on the measured time grid (ms
+    from the step) and the response times (to 63 % of the change)."""
+    nu0, nu1 = step["nu_ext_before_Hz"], step["step"]["nu_ext_Hz"]
+    start = rt.rest_fixed_point(rt.linear_fixed_points(p, nu0))
+    t_ms = np.asarray(measured["t_ms"], float)
+    table = {"t_ms": t_ms, "simulated_Hz": measured["rate_Hz"],
+             "simulated_smooth_Hz": measured["smooth_Hz"]}
+    times = {"simulated": step["response_time_ms"]}
+    # Euler steps well inside the fastest mode, tau / (1 + |beta lambda(W)|)
+    fast = 1 + np.max(np.abs(np.linalg.eigvals(p["beta_Hz_per_pA"] * np.asarray(p["W_pC"]))))
+    t_end = t_ms.max() * 1e-3
+    for name in ("tau_m", "tau_eff", "synaptic"):
+        if start is None:
+            table[f"predicted_Hz_{name}"], times[name] = [None] * t_ms.size, None
+            continue
+        if name == "synaptic":
+            tau_s = min(s["tau_ms"] for s in p["synapses"].values()) * 1e-3
+            dt = 0.1 * tau_s / fast
+            t, r = rt.synaptic_rate_dynamics(p, lambda _t: nu1, dt, t_end + dt,
+                                             start["rates_Hz"], nu0)
+        else:
+            tau_s = step[f"{name}_ms"] * 1e-3
+            dt = 0.1 * tau_s / fast
+            h1 = np.asarray(p["W_ext_pC"]) * nu1 - p["theta_pA"]
+            t, r = rt.rate_dynamics(p, lambda _t: h1, tau_s, dt, t_end + dt,
+                                    rt.drive(p, start["rates_Hz"], nu0))
+        rate = r[:, 0]
+        table[f"predicted_Hz_{name}"] = np.where(t_ms < 0, rate[0], np.interp(t_ms * 1e-3, t, rate))
+        change = rate - rate[0]
+        reached = np.flatnonzero(change >= (1 - np.exp(-1)) * change[-1]) if change[-1] else []
+        times[name] = float(t[reached[0]] * 1e3) if len(reached) else None
+    return table, {"response_time_ms": times, "rate_before_Hz": start and start["rates_Hz"][0],
+                   "tau_m_ms": step["tau_m_ms"], "tau_eff_ms": step["tau_eff_ms"]}
+
+
+def feedback_curves(model, fit: dict, c: dict, n: int = 30) -> dict:
+    """Theory branches over a fine grid of loop gains: the linear r_o, the fluctuation-
+    aware threshold and its upper stable state (NaN where there is none)."""
+    p = rt.threshold_params(model, fit)
+    grid = np.geomspace(min(c["loop_gain"]) / 1.5, max(c["loop_gain"]) * 1.5, n)
+    out = {"loop_gain": grid, "linear": [], "fluct_threshold": [], "fluct_upper": []}
+    for gain in feedback.design(c | {"loop_gain": grid.tolist()}, model, p):
+        pts = rt.fluct_fixed_points(feedback.feedback_params(p, model, c, gain), model, 0.0)
+        upper = [q["rates_Hz"][0] for q in pts if q["stable"] and q["rates_Hz"][0] > 0]
+        out["linear"].append(gain["r_o_linear_Hz"] or np.nan)
+        out["fluct_threshold"].append(feedback.threshold_root(pts) or np.nan)
+        out["fluct_upper"].append(max(upper) if upper else np.nan)
+    return out
 
 
 def summary(rows: dict) -> dict:
@@ -105,28 +201,44 @@ def summary(rows: dict) -> dict:
     return out
 
 
-def run_theory(fit_path, base_spec_path, ol_spec_path, ol_spikes_path, ext_stats_paths,
-               out: dict) -> dict:
-    fit = read_json(fit_path)["deterministic"]
-    base = read_json(base_spec_path)
+def run_theory(inp: dict, out: dict) -> dict:
+    """inp: fit, base_spec, ol_spec, ol_spikes, ext (stats files), fb_spec, fb_spikes,
+    step_csv, step_json (the network's step response)."""
+    fit = read_json(inp["fit"])["deterministic"]
+    base = read_json(inp["base_spec"])
     model = _model(base)
     p = rt.derive(model, base["derived"], base["network"], fit)
-    derived = derived_params(p, model, base, str(fit_path))
-    ol = read_json(ol_spec_path)
-    senders, times, meta = read_spikes(ol_spikes_path)
+    derived = derived_params(p, model, base, str(inp["fit"]))
+    ol = read_json(inp["ol_spec"])
+    senders, times, meta = read_spikes(inp["ol_spikes"])
     ol_rates = openloop.condition_rates(ol["table"], senders, times, meta["first_node_id"],
                                         ol["openloop"]["t_warmup_ms"], ol["duration_ms"])
-    ext = [read_json(x) for x in ext_stats_paths]
+    ext = [read_json(x) for x in inp["ext"]]
     rows = verification_rows(p, model, ol_rates, ext)
+    fb_spec = read_json(inp["fb_spec"])
+    fb_table, fb_records, fb_prov = uniform_feedback(model, fit, fb_spec, inp["fb_spikes"], rows)
     summ = summary(rows) | {"provenance": meta["provenance"]}
     write_json(out["derived"], derived | {"provenance": meta["provenance"]})
     write_csv(out["csv"], rows, COLUMNS)
     write_json(out["summary"], summ)
+    write_csv(out["fb_csv"], fb_table, FEEDBACK_COLUMNS)
+    write_json(out["fb_json"], {"experiment": "uniform feedback, eqs. 11.34-11.37",
+                                "settings": fb_spec["feedback"], "loop_gains": fb_records,
+                                "provenance": fb_prov})
+    step_table, step_summary = step_dynamics(p, read_json(inp["step_json"]),
+                                             read_csv(inp["step_csv"]))
+    write_csv(out["step_csv"], step_table, list(step_table))
+    write_json(out["step_json"], step_summary | {"provenance": meta["provenance"]})
     curves = theory_curves(p, model, [s["network"]["nu_ext_Hz"] for s in ext])
+    fb_curves = feedback_curves(model, fit, fb_spec["feedback"])
     from . import plotting, theoryplots
 
     plotting.save(theoryplots.predicted_vs_simulated(rows, summ, model.name), *out["fig_scatter"])
     plotting.save(theoryplots.rates_vs_input(rows, curves, model.name), *out["fig_curves"])
+    plotting.save(theoryplots.step_dynamics(step_table, step_summary, model.name),
+                  *out["fig_step"])
+    plotting.save(theoryplots.uniform_feedback(fb_table, fb_records, fb_curves, model.name),
+                  *out["fig_feedback"])
     return summ
 
 

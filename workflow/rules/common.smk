@@ -33,7 +33,12 @@ VP = config["nest"]["virtual_processes"]
 TASKS = config["parallel"]["tasks"]
 THREADS = config["parallel"]["threads"]
 
-SIMULATION_RULES = ("simulate_fi", "simulate_network", "simulate_openloop")
+SIMULATION_RULES = (
+    "simulate_fi",
+    "simulate_network",
+    "simulate_openloop",
+    "simulate_feedback",
+)
 
 
 def effective_launch(name):

@@ -79,13 +79,19 @@ def network_outputs():
 
 
 def theory_outputs():
-    if "theory" not in STAGES or "theory" not in config or not RUNS.get("ext"):
+    if "theory" not in STAGES or "theory" not in config:
         return []
     return [
         f"results/theory/{model}/{name}"
         for model in NETWORK_MODELS
         if model in config["models"]
-        for name in ("derived_params.json", "verification.csv", "summary.json")
+        for name in (
+            "derived_params.json",
+            "verification.csv",
+            "summary.json",
+            "uniform_feedback.csv",
+            "step_dynamics.csv",
+        )
     ]
 
 

@@ -64,6 +64,10 @@ rule verify_theory:
         ol_spec=rules.openloop_spec.output.spec,
         ol_spikes=rules.gather_openloop_spikes.output.spikes,
         ext=ext_stats,
+        fb_spec=rules.feedback_spec.output.spec,
+        fb_spikes=rules.gather_feedback_spikes.output.spikes,
+        step_csv="results/network/{model}/step_response.csv",
+        step_json="results/network/{model}/step_response.json",
     output:
         derived="results/theory/{model}/derived_params.json",
         csv="results/theory/{model}/verification.csv",
@@ -72,6 +76,14 @@ rule verify_theory:
         scatter_png="results/figures/theory_predicted_vs_simulated_{model}.png",
         curves_pdf="results/figures/theory_rates_vs_input_{model}.pdf",
         curves_png="results/figures/theory_rates_vs_input_{model}.png",
+        fb_csv="results/theory/{model}/uniform_feedback.csv",
+        fb_json="results/theory/{model}/uniform_feedback.json",
+        feedback_pdf="results/figures/theory_uniform_feedback_{model}.pdf",
+        feedback_png="results/figures/theory_uniform_feedback_{model}.png",
+        step_csv="results/theory/{model}/step_dynamics.csv",
+        step_json="results/theory/{model}/step_dynamics.json",
+        step_pdf="results/figures/theory_step_dynamics_{model}.pdf",
+        step_png="results/figures/theory_step_dynamics_{model}.png",
     log:
         "logs/theory/{model}/verify.log",
     benchmark:

@@ -1,0 +1,206 @@
+"""Uniform-feedback check (Lecture 11, eqs. 11.34-11.37) in NEST.
+
+An excitatory-only network in which every neuron receives K inputs through the same
+synapse, weight W_o = c G_o tau (E_ex - v_theta - E_L) (pC). With f = beta [.]_+ the
+population rate obeys r = beta [K W_o r - theta]_+; the loop gain kappa = K beta W_o
+(the lecture's N beta W_o, N inputs per neuron) sets the transition at kappa = 1:
+
+    r_o = theta / (K W_o - 1/beta) = beta theta / (kappa - 1)   if kappa > 1, else 0.
+
+Rest is a stable fixed point on both sides (theta > 0); the nonzero one is unstable
+(slope kappa > 1): it is the rate above which activity ignites. A spiking network
+cannot sit on an unstable point, so one NEST run measures it two ways:
+
+* open loop: unconnected neurons driven by K independent Poisson inputs of peak G_o at
+  rate r on a grid give F(r); the self-consistent rates are the roots of F(r) = r, the
+  threshold where F crosses r from below (the effective-transfer-function method);
+* closed loop: per kappa, a network of N neurons with fixed in-degree K starts at rest
+  and receives a current pulse that alone would drive it at kick.rate_Hz; the rate
+  after the pulse shows whether activity persists (kappa > 1) or dies (kappa < 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .params import NeuronModel, nest_weight
+
+
+def peak_conductance(kappa: float, K: int, beta: float, syn, v_theta_mV, E_L_mV) -> float:
+    """G_o (nS) giving loop gain kappa = K beta c G_o tau (E_rev - v_theta - E_L).
+
+    beta in Hz/pA, tau in s inside the product: kappa is dimensionless."""
+    per_nS = K * beta * syn.charge_factor * syn.tau_ms * 1e-3 * (syn.E_rev_mV - v_theta_mV - E_L_mV)
+    return kappa / per_nS
+
+
+def design(c: dict, model: NeuronModel, p: dict) -> list[dict]:
+    """Per loop gain: G_o (nS), W_o (pC), predicted r_o (Hz) and the kick current (pA).
+
+    p: rate_theory.derive output (beta, theta, v_theta). The kick is the current that
+    alone drives an isolated neuron at kick.rate_Hz on the threshold-linear f:
+    theta + rate / beta."""
+    from .rate_theory import uniform_feedback_rate
+
+    ex, beta, theta = model.excitatory, p["beta_Hz_per_pA"], p["theta_pA"]
+    out = []
+    for kappa in c["loop_gain"]:
+        G = peak_conductance(kappa, c["K"], beta, ex, p["v_theta_mV"], model.E_L_mV)
+        W = ex.charge_factor * G * ex.tau_ms * 1e-3 * (ex.E_rev_mV - p["v_theta_mV"] - model.E_L_mV)
+        out.append({"loop_gain": float(kappa), "G_o_nS": G, "W_o_pC": W,
+                    "r_o_linear_Hz": uniform_feedback_rate(theta, c["K"], W, beta),
+                    "kick_pA": theta + c["kick"]["rate_Hz"] / beta})
+    return out
+
+
+def layout(c: dict, n_gains: int) -> dict:
+    """Node order: open-loop neurons (gain-major, then rate, then repeat), then one
+    network of N neurons per gain. Returns index arrays per part."""
+    n_rates, reps = len(c["rates_Hz"]), c["neurons_per_rate"]
+    n_open = n_gains * n_rates * reps
+    return {
+        "open_gain": np.repeat(np.arange(n_gains), n_rates * reps),
+        "open_rate": np.tile(np.repeat(np.asarray(c["rates_Hz"], float), reps), n_gains),
+        "n_open": n_open,
+        "network_start": [n_open + g * c["N"] for g in range(n_gains)],
+        "n_total": n_open + n_gains * c["N"],
+    }
+
+
+def create_feedback(nest, model: NeuronModel, c: dict, gains: list[dict], delay_ms: float):
+    """All neurons, their Poisson drive, the networks, the kicks and one spike recorder."""
+    lay = layout(c, len(gains))
+    neurons = nest.Create(model.nest_model, lay["n_total"], params=model.nest_params())
+    neurons.V_m = model.E_L_mV
+    n_rates, reps = len(c["rates_Hz"]), c["neurons_per_rate"]
+    kick = c["kick"]
+    for g, gain in enumerate(gains):
+        w, receptor = nest_weight(model, "excitatory", gain["G_o_nS"])
+        syn = {"weight": w, "receptor_type": receptor, "delay": delay_ms}
+        for j, rate in enumerate(c["rates_Hz"]):
+            first = (g * n_rates + j) * reps
+            pg = nest.Create("poisson_generator", params={"rate": c["K"] * float(rate)})
+            nest.Connect(pg, neurons[first:first + reps], syn_spec=syn)
+        start = lay["network_start"][g]
+        net = neurons[start:start + c["N"]]
+        nest.Connect(net, net, {"rule": "fixed_indegree", "indegree": c["K"],
+                                "allow_autapses": False}, syn)
+        dc = nest.Create("dc_generator", params={
+            "amplitude": gain["kick_pA"], "start": kick["t_ms"],
+            "stop": kick["t_ms"] + kick["duration_ms"]})
+        nest.Connect(dc, net)
+    recorder = nest.Create("spike_recorder", params={"record_to": "ascii", "label": "spikes"})
+    nest.Connect(neurons, recorder)
+    return neurons, recorder
+
+
+def measured_rates(c: dict, n_gains: int, senders, times, first_id: int) -> dict:
+    """Open-loop F(r) per gain (mean, s.e.m. over neurons) and closed-loop rates per
+    gain before the kick and after it (mean, s.e.m. over the network's neurons)."""
+    lay = layout(c, n_gains)
+    ids = senders.astype(np.int64) - first_id
+
+    def rates(t0, t1):
+        k = (times >= t0) & (times < t1)
+        return np.bincount(ids[k], minlength=lay["n_total"]) / ((t1 - t0) * 1e-3)
+
+    open_r = rates(c["t_warmup_ms"], c["t_sim_ms"])[: lay["n_open"]]
+    open_r = open_r.reshape(n_gains, len(c["rates_Hz"]), c["neurons_per_rate"])
+    kick_end = c["kick"]["t_ms"] + c["kick"]["duration_ms"]
+    windows = {"before_kick": (c["t_warmup_ms"], c["kick"]["t_ms"]),
+               "during_kick": (c["kick"]["t_ms"], kick_end),
+               "after_kick": (kick_end + c["settle_ms"], c["t_sim_ms"])}
+    closed = {}
+    for name, (t0, t1) in windows.items():
+        r = rates(t0, t1)
+        nets = np.stack([r[s:s + c["N"]] for s in lay["network_start"]])
+        closed[name] = {"rate_Hz": nets.mean(axis=1).tolist(),
+                        "sem_Hz": (nets.std(axis=1, ddof=1) / np.sqrt(c["N"])).tolist()}
+    return {"rates_in_Hz": list(map(float, c["rates_Hz"])),
+            "open_rate_Hz": open_r.mean(axis=2).tolist(),
+            "open_sem_Hz": (open_r.std(axis=2, ddof=1) / np.sqrt(c["neurons_per_rate"])).tolist(),
+            "closed": closed}
+
+
+def threshold_crossing(r_in, r_out, sem):
+    """The lowest rate where F(r) - r changes from negative to positive (Hz), by linear
+    interpolation, with its s.e.m. from the bracketing points.
+
+    Returns (0, 0) if F(r) < r on the whole grid (rest is the only fixed point there)
+    and (None, None) if F(r) > r already at the lowest grid rate (not resolved)."""
+    r_in, d, sem = np.asarray(r_in, float), np.asarray(r_out, float) - np.asarray(r_in, float), np.asarray(sem, float)
+    if d[0] > 0:
+        return None, None
+    up = np.flatnonzero((d[:-1] <= 0) & (d[1:] > 0))
+    if not up.size:
+        return 0.0, 0.0
+    a = up[0]
+    w = -d[a] / (d[a + 1] - d[a])
+    r = r_in[a] + w * (r_in[a + 1] - r_in[a])
+    slope = (d[a + 1] - d[a]) / (r_in[a + 1] - r_in[a])
+    return float(r), float(np.hypot((1 - w) * sem[a], w * sem[a + 1]) / abs(slope))
+
+
+def feedback_params(p: dict, model: NeuronModel, c: dict, gain: dict) -> dict:
+    """rate_theory parameters of one E-only network: only the recurrent E pathway."""
+    ex, inh = model.excitatory, model.inhibitory
+    syn = {"E": {"K": c["K"], "G_nS": gain["G_o_nS"], "tau_ms": ex.tau_ms,
+                 "c": ex.charge_factor, "E_rev_mV": ex.E_rev_mV},
+           "I": {"K": 0, "G_nS": 0.0, "tau_ms": inh.tau_ms, "c": inh.charge_factor,
+                 "E_rev_mV": inh.E_rev_mV},
+           "ext": {"K": 0, "G_nS": 0.0, "tau_ms": ex.tau_ms, "c": ex.charge_factor,
+                   "E_rev_mV": ex.E_rev_mV}}
+    return p | {"synapses": syn, "W_pC": [[c["K"] * gain["W_o_pC"], 0.0]] * 2,
+                "W_ext_pC": [0.0, 0.0]}
+
+
+def settle(points: list[dict], F, r0: float):
+    """Rate the 1-D dynamics tau dr/dt = F(r) - r reach from r0: the nearest stable
+    fixed point in the direction of F(r0) - r0; None if there is none (runaway)."""
+    up = F(r0) > r0
+    stable = sorted(q["rates_Hz"][0] for q in points if q["stable"])
+    ahead = [r for r in stable if r > r0] if up else [r for r in stable if r <= r0]
+    if not ahead:
+        return None if up else 0.0
+    return ahead[0] if up else ahead[-1]
+
+
+def feedback_spec(config: dict, model_name: str, fit: dict, root=".") -> dict:
+    """Spec of the uniform-feedback run: the model, the kernel, the design per gain."""
+    from .network import network_spec
+    from .params import build_model
+    from .rate_theory import threshold_params
+
+    spec = network_spec(config, model_name, config["network"]["name"], root)
+    model = build_model(spec["model_file"], model_name, spec["overrides"], spec["mechanism"])
+    c = config["theory"]["feedback"]
+    spec.update(kind="feedback", run="feedback", feedback=c, duration_ms=c["t_sim_ms"],
+                gains=design(c, model, threshold_params(model, fit)))
+    return spec
+
+
+def threshold_root(points: list[dict]) -> float:
+    """The ignition threshold: the lowest unstable fixed point (Hz); 0 if there is
+    none (rest is the only fixed point: eq. 11.37's r_o = 0 below the transition)."""
+    unstable = [q["rates_Hz"][0] for q in points if not q["stable"]]
+    return min(unstable) if unstable else 0.0
+
+
+def predictions(p: dict, model: NeuronModel, c: dict, gain: dict, r0_Hz: float) -> dict:
+    """Threshold (unstable fixed point) and the state reached from r0_Hz (the rate at the
+    end of the kick), for the threshold-linear and the fluctuation-aware f."""
+    from . import rate_theory as rt
+
+    pf = feedback_params(p, model, c, gain)
+
+    def F_lin(r):
+        return float(rt.f_linear(rt.drive(pf, [r, r], 0.0)[0], pf["beta_Hz_per_pA"]))
+
+    def F_flu(r):
+        return rt.fluct_rate(model, pf, r, 0.0, 0.0)
+
+    lin, flu = rt.linear_fixed_points(pf, 0.0), rt.fluct_fixed_points(pf, model, 0.0)
+    return {"threshold_linear_Hz": gain["r_o_linear_Hz"], "threshold_fluct_Hz": threshold_root(flu),
+            "after_kick_linear_Hz": settle(lin, F_lin, r0_Hz),
+            "after_kick_fluct_Hz": settle(flu, F_flu, r0_Hz),
+            "fixed_points_fluct": flu, "F_linear": F_lin, "F_fluct": F_flu}
