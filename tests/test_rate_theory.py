@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from condrate import dynamics
 from condrate import rate_theory as rt
 from condrate.params import load_model
 from conftest import ROOT
@@ -61,7 +62,7 @@ def test_rate_dynamics_settle_on_the_stable_fixed_point_after_a_step():
     def drive_of_t(t):  # external rate steps 5 -> 10 Hz at 200 ms
         return W_ext * (5.0 if t < 0.2 else 10.0) - p["theta_pA"]
 
-    t, r = rt.rate_dynamics(p, drive_of_t, tau_s=0.01, dt_s=1e-4, t_end_s=0.4)
+    t, r = dynamics.rate_dynamics(p, drive_of_t, tau_s=0.01, dt_s=1e-4, t_end_s=0.4)
     expected = [q for q in rt.linear_fixed_points(p, 10.0) if q["stable"]][0]["rates_Hz"]
     assert r[-1] == pytest.approx(expected, rel=1e-3)
     before = [q for q in rt.linear_fixed_points(p, 5.0) if q["stable"]][0]["rates_Hz"]
@@ -112,3 +113,23 @@ def test_binary_neuron_threshold_identity():
         lhs = np.sign(W @ (S + 1) / 2 + W_ext * (S_ext + 1) / 2 - theta)
         rhs = np.sign(W @ S + W_ext * S_ext - th2)
         assert lhs == rhs
+
+
+def test_step_response_time_is_tau_over_one_minus_loop_gain():
+    """Identical rows (E and I share inputs): the step drives one mode, eigenvalue
+    lambda = beta (w_E + w_I), relaxing with tau / (1 - lambda); the synaptic model ends
+    on the same fixed point."""
+    p = params([[2.0, -6.0], [2.0, -6.0]], [10.0, 10.0], 50.0, 0.5)
+    p["synapses"] = {"E": {"tau_ms": 5.0}, "I": {"tau_ms": 10.0}, "ext": {"tau_ms": 5.0}}
+    t_ms = np.arange(-20.0, 40.0, 0.05)
+    measured = {"t_ms": t_ms, "rate_Hz": np.zeros(t_ms.size), "smooth_Hz": np.zeros(t_ms.size)}
+    step = {"nu_ext_before_Hz": 10.0, "step": {"nu_ext_Hz": 20.0}, "response_time_ms": None,
+            "tau_m_ms": 10.0, "tau_eff_ms": 1.0}
+    table, summ = dynamics.step_response(p, step, measured)
+    lam = 0.5 * (2.0 - 6.0)
+    assert summ["response_time_ms"]["tau_m"] == pytest.approx(10.0 / (1 - lam), rel=0.05)
+    assert summ["response_time_ms"]["tau_eff"] == pytest.approx(1.0 / (1 - lam), rel=0.05)
+    after = [q for q in rt.linear_fixed_points(p, 20.0) if q["stable"]][0]["rates_Hz"][0]
+    for name in ("tau_m", "tau_eff", "synaptic"):
+        assert table[f"predicted_Hz_{name}"][-1] == pytest.approx(after, rel=1e-3)
+    assert summ["peak_normalised_change"]["tau_m"] == pytest.approx(1.0, abs=0.01)

@@ -22,17 +22,19 @@ import math
 import numpy as np
 
 
-def conductance_moments(sources) -> dict:
+def conductance_moments(sources, var_scale=None) -> dict:
     """{"excitatory"/"inhibitory": (mean nS, variance nS^2, E_rev mV)}.
 
-    sources: (synapse, K, G_nS, rate_Hz) with synapse a params.Synapse; the kind is
-    taken from the synapse (receptor of the model's excitatory or inhibitory type)."""
+    sources: (kind, synapse, K, G_nS, rate_Hz) with synapse a params.Synapse and kind
+    "excitatory" or "inhibitory". var_scale: optional factor per source multiplying
+    Campbell's (Poisson) variance, e.g. the Fano factor of non-Poisson input trains."""
     out = {}
-    for kind, syn, K, G, rate in sources:
+    scales = var_scale if var_scale is not None else [1.0] * len(sources)
+    for (kind, syn, K, G, rate), scale in zip(sources, scales):
         shape = 0.5 if syn.shape == "exponential" else math.e**2 / 4
         mean, var, _ = out.get(kind, (0.0, 0.0, syn.E_rev_mV))
         out[kind] = (mean + syn.charge_factor * G * syn.tau_ms * 1e-3 * K * rate,
-                     var + K * rate * G**2 * syn.tau_ms * 1e-3 * shape, syn.E_rev_mV)
+                     var + scale * K * rate * G**2 * syn.tau_ms * 1e-3 * shape, syn.E_rev_mV)
     return out
 
 

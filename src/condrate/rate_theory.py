@@ -84,7 +84,7 @@ def sources(model, p: dict, r_E, r_I, nu_ext) -> list:
             ("excitatory", model.excitatory, syn["ext"]["K"], syn["ext"]["G_nS"], nu_ext)]
 
 
-def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0) -> float:
+def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0)) -> float:
     """Fluctuation-aware transfer function (ii): the rate averaged over the Gaussian
     conductance fluctuations of the inputs (diffusion.quasi_static_average).
 
@@ -92,10 +92,12 @@ def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0) -> float:
     use their exact deterministic rate; models without a fixed threshold
     (hh_cond_exp_traub) use the derivation's own threshold-linear f,
     beta [I + sum_b g_b (E_b - E_L) - I_theta0 - v_theta (g_L + sum_b g_b)]_+.
+    fano: factors on the variance of the recurrent E and I inputs (1: Poisson); the
+    external input stays Poisson.
     """
     from . import diffusion
 
-    mom = diffusion.conductance_moments(sources(model, p, r_E, r_I, nu_ext))
+    mom = diffusion.conductance_moments(sources(model, p, r_E, r_I, nu_ext), (*fano, 1.0))
     E_e, E_i = model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV
     if model.threshold is not None and "V_reset" in model.params:
         rate_at = diffusion.lif_rate_det(model, E_e, E_i, I_ext_pA)
@@ -139,7 +141,7 @@ def linear_fixed_points(p: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> lis
 
 
 def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, I_ext_pA=0.0,
-                       r_max=500.0) -> list[dict]:
+                       r_max=500.0, fano=(1.0, 1.0)) -> list[dict]:
     """Fixed points of r = fluct_rate(r, r, nu_ext) with stability.
 
     E and I neurons of condrate's network receive the same inputs, so r_E = r_I = r
@@ -148,7 +150,7 @@ def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, I_ext_pA=0.0,
     """
 
     def F(r):
-        return fluct_rate(model, p, r, r, nu_ext_Hz, I_ext_pA)
+        return fluct_rate(model, p, r, r, nu_ext_Hz, I_ext_pA, fano)
 
     grid = np.concatenate([np.linspace(0, 50, 251), np.linspace(50, r_max, 226)[1:]])
     vals = np.array([F(r) - r for r in grid])
@@ -167,47 +169,6 @@ def rest_fixed_point(points: list[dict]):
     """The stable fixed point the network reaches from rest: the lowest stable one."""
     stable = [q for q in points if q["stable"]]
     return min(stable, key=lambda q: sum(q["rates_Hz"])) if stable else None
-
-
-def rate_dynamics(p: dict, h_of_t, tau_s: float, dt_s: float, t_end_s: float,
-                  mu0=(0.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
-    """Euler integration of tau dmu/dt = -mu + W f(mu) + h(t), f threshold-linear.
-
-    h_of_t(t) -> external input minus threshold (pA) per population.
-    Returns (times s, rates Hz of shape (n, 2))."""
-    W, beta = np.asarray(p["W_pC"]), p["beta_Hz_per_pA"]
-    n = int(round(t_end_s / dt_s))
-    mu = np.array(mu0, float)
-    t = np.arange(n) * dt_s
-    rates = np.empty((n, 2))
-    for k in range(n):
-        rates[k] = f_linear(mu, beta)
-        mu = mu + dt_s / tau_s * (-mu + W @ rates[k] + h_of_t(t[k]))
-    return t, rates
-
-
-def synaptic_rate_dynamics(p: dict, nu_of_t, dt_s: float, t_end_s: float, r0,
-                           nu0_Hz: float) -> tuple[np.ndarray, np.ndarray]:
-    """Euler integration of the rate model with synaptic filtering (Dayan & Abbott 7.2):
-    r = f(sum_b W_b s_b + W_ext s_ext - theta), tau_b ds_b/dt = -s_b + r_b, and the
-    external rate filtered by its synapse alike. tau_b from p["synapses"] (s); the same
-    fixed points as rate_dynamics, but the input follows with the synaptic time constants.
-
-    nu_of_t(t) -> external rate (Hz); r0: rates (Hz) at t = 0, at rest with nu0_Hz.
-    Returns (times s, rates Hz of shape (n, 2))."""
-    W, W_ext, beta = np.asarray(p["W_pC"]), np.asarray(p["W_ext_pC"]), p["beta_Hz_per_pA"]
-    syn = p["synapses"]
-    tau = np.array([syn["E"]["tau_ms"], syn["I"]["tau_ms"]]) * 1e-3
-    tau_x = syn["ext"]["tau_ms"] * 1e-3
-    n = int(round(t_end_s / dt_s))
-    s, s_x = np.array(r0, float), float(nu0_Hz)
-    t = np.arange(n) * dt_s
-    rates = np.empty((n, 2))
-    for k in range(n):
-        rates[k] = f_linear(W @ s + W_ext * s_x - p["theta_pA"], beta)
-        s = s + dt_s / tau * (rates[k] - s)
-        s_x = s_x + dt_s / tau_x * (nu_of_t(t[k]) - s_x)
-    return t, rates
 
 
 def uniform_feedback_rate(theta_pA: float, N: int, W_o_pC: float, beta: float) -> float:

@@ -121,7 +121,8 @@ def input_currents(state: dict, E_ex_mV: float, E_in_mV: float, g_ex: str, g_in:
     """Mean excitatory, inhibitory and total synaptic currents (pA) of the sampled neurons.
 
     state: columns of the multimeter (V_m in mV, conductances in nS). I_syn = g (E_syn - V).
-    Also the temporal s.d. of the total current per neuron (fluctuations), averaged.
+    Also the temporal s.d. of the total current and the temporal variances of both
+    conductances per neuron (fluctuations), averaged over the neurons.
     """
     V = state["V_m"]
     I_ex = state[g_ex] * (E_ex_mV - V)
@@ -130,8 +131,11 @@ def input_currents(state: dict, E_ex_mV: float, E_in_mV: float, g_ex: str, g_in:
     senders = state["sender"]
     uniq, inv = np.unique(senders, return_inverse=True)
     n = np.bincount(inv).astype(float)
-    m = np.bincount(inv, tot) / n
-    sd = np.sqrt(np.clip(np.bincount(inv, tot**2) / n - m**2, 0, None))
+    def temporal_var(x):  # per neuron, then averaged over the sampled neurons
+        mean = np.bincount(inv, x) / n
+        return np.clip(np.bincount(inv, x**2) / n - mean**2, 0, None)
+
+    sd = np.sqrt(temporal_var(tot))
     return {
         "n_sampled": int(uniq.size),
         "I_ex_pA": float(I_ex.mean()),
@@ -140,6 +144,8 @@ def input_currents(state: dict, E_ex_mV: float, E_in_mV: float, g_ex: str, g_in:
         "I_total_sd_pA": float(sd.mean()),
         "g_ex_nS": float(state[g_ex].mean()),
         "g_in_nS": float(state[g_in].mean()),
+        "g_ex_var_nS2": float(temporal_var(state[g_ex]).mean()),
+        "g_in_var_nS2": float(temporal_var(state[g_in]).mean()),
         "V_m_mean_mV": float(V.mean()),
         "V_m_sd_mV": float(V.std()),
     }

@@ -109,12 +109,12 @@ def uniform_feedback(table: dict, records: list, curves: dict, title: str):
 
 def step_dynamics(table: dict, summ: dict, title: str):
     """Normalised response to the step of the external rate: NEST and the rate model."""
+    from .dynamics import normalised_change
+
     t = np.asarray(table["t_ms"], float)
 
     def norm(y):
-        y = np.asarray(y, float)
-        before, after = np.nanmean(y[t < 0]), np.nanmean(y[t >= t.max() / 2])
-        return (y - before) / (after - before) if after != before else y * np.nan
+        return normalised_change(t, y)
 
     times = summ["response_time_ms"]
 

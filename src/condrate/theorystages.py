@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import feedback, openloop
+from . import dynamics, feedback, openloop
 from . import rate_theory as rt
 from .fi import read_csv, write_csv
 from .io import read_json, write_json
@@ -90,6 +90,39 @@ def verification_rows(p, model, ol_rates, ext_stats) -> dict:
     return rows
 
 
+def closed_loop_diagnostics(p, model, ext_stats) -> dict:
+    """Why f (ii) misses in closed loop: the recurrent inputs are not Poisson.
+
+    Per external rate: the sampled neurons' temporal conductance variance over
+    Campbell's (Poisson) variance at the simulated rates, and the fixed point of f (ii)
+    with the recurrent variances scaled by the network's measured Fano factors. This is
+    a diagnostic, not a prediction: it takes a second-order statistic from NEST."""
+    from .diffusion import conductance_moments
+
+    runs, rel = [], []
+    for st in sorted(ext_stats, key=lambda s: s["network"]["nu_ext_Hz"]):
+        nu, I_ext = st["network"]["nu_ext_Hz"], st["network"]["I_ext_pA"]
+        pops = st["populations"]
+        fano = (pops["E"]["fano"]["mean"], pops["I"]["fano"]["mean"])
+        mom = conductance_moments(rt.sources(model, p, pops["E"]["rate_Hz"],
+                                             pops["I"]["rate_Hz"], nu))
+        inp = st.get("inputs", {}).get("E", {})
+        ratio = {kind: inp[f"g_{k}_var_nS2"] / mom[kind][1]
+                 for kind, k in (("excitatory", "ex"), ("inhibitory", "in"))
+                 if f"g_{k}_var_nS2" in inp and mom[kind][1] > 0}
+        fp = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext, fano=fano))
+        pred = fp and fp["rates_Hz"][0]
+        for q in ("E", "I"):
+            if pred is not None and pops[q]["rate_Hz"] >= 1.0:
+                rel.append(abs(pred - pops[q]["rate_Hz"]) / pops[q]["rate_Hz"])
+        runs.append({"nu_ext_Hz": nu, "fano_E": fano[0], "fano_I": fano[1],
+                     "conductance_variance_over_poisson": ratio,
+                     "predicted_Hz_fluct_fano": pred,
+                     "simulated_Hz": [pops["E"]["rate_Hz"], pops["I"]["rate_Hz"]]})
+    return {"runs": runs, "fluct_fano_median_rel_error": float(np.median(rel)) if rel else None,
+            "note": closed_loop_diagnostics.__doc__.split("\n\n")[1].strip()}
+
+
 def uniform_feedback(model, fit: dict, spec: dict, spikes_path, rows: dict):
     """Uniform-feedback check: adds its rows to ``rows``; returns the open-loop F(r)
     table and a record per loop gain (design, predictions, measured rates)."""
@@ -117,49 +150,6 @@ def uniform_feedback(model, fit: dict, spec: dict, spikes_path, rows: dict):
                        | {"simulated_threshold_Hz": thr, "simulated_threshold_sem_Hz": thr_sem}
                        | {f"closed_loop_{w}_Hz": closed[w]["rate_Hz"][g] for w in closed})
     return table, records, meta["provenance"]
-
-
-def step_dynamics(p: dict, step: dict, measured: dict) -> tuple[dict, dict]:
-    """The rate model's response to the network's step of the external rate.
-
-    From the fixed point at the base rate, three versions of the dynamics with the
-    threshold-linear f: tau dmu/dt = -mu + W f(mu) + h with tau = tau_m (the lecture's
-    choice) or tau_eff = C_m / g_total (the high-conductance membrane), and the
-    synaptic rate model (each input filtered by its synapse's tau; rate_theory). The
-    network records the rate of all neurons; E and I share their inputs here, so the
-    model's r_E = r_I is that rate. Returns the table on the measured time grid (ms
-    from the step) and the response times (to 63 % of the change)."""
-    nu0, nu1 = step["nu_ext_before_Hz"], step["step"]["nu_ext_Hz"]
-    start = rt.rest_fixed_point(rt.linear_fixed_points(p, nu0))
-    t_ms = np.asarray(measured["t_ms"], float)
-    table = {"t_ms": t_ms, "simulated_Hz": measured["rate_Hz"],
-             "simulated_smooth_Hz": measured["smooth_Hz"]}
-    times = {"simulated": step["response_time_ms"]}
-    # Euler steps well inside the fastest mode, tau / (1 + |beta lambda(W)|)
-    fast = 1 + np.max(np.abs(np.linalg.eigvals(p["beta_Hz_per_pA"] * np.asarray(p["W_pC"]))))
-    t_end = t_ms.max() * 1e-3
-    for name in ("tau_m", "tau_eff", "synaptic"):
-        if start is None:
-            table[f"predicted_Hz_{name}"], times[name] = [None] * t_ms.size, None
-            continue
-        if name == "synaptic":
-            tau_s = min(s["tau_ms"] for s in p["synapses"].values()) * 1e-3
-            dt = 0.1 * tau_s / fast
-            t, r = rt.synaptic_rate_dynamics(p, lambda _t: nu1, dt, t_end + dt,
-                                             start["rates_Hz"], nu0)
-        else:
-            tau_s = step[f"{name}_ms"] * 1e-3
-            dt = 0.1 * tau_s / fast
-            h1 = np.asarray(p["W_ext_pC"]) * nu1 - p["theta_pA"]
-            t, r = rt.rate_dynamics(p, lambda _t: h1, tau_s, dt, t_end + dt,
-                                    rt.drive(p, start["rates_Hz"], nu0))
-        rate = r[:, 0]
-        table[f"predicted_Hz_{name}"] = np.where(t_ms < 0, rate[0], np.interp(t_ms * 1e-3, t, rate))
-        change = rate - rate[0]
-        reached = np.flatnonzero(change >= (1 - np.exp(-1)) * change[-1]) if change[-1] else []
-        times[name] = float(t[reached[0]] * 1e3) if len(reached) else None
-    return table, {"response_time_ms": times, "rate_before_Hz": start and start["rates_Hz"][0],
-                   "tau_m_ms": step["tau_m_ms"], "tau_eff_ms": step["tau_eff_ms"]}
 
 
 def feedback_curves(model, fit: dict, c: dict, n: int = 30) -> dict:
@@ -217,7 +207,8 @@ def run_theory(inp: dict, out: dict) -> dict:
     rows = verification_rows(p, model, ol_rates, ext)
     fb_spec = read_json(inp["fb_spec"])
     fb_table, fb_records, fb_prov = uniform_feedback(model, fit, fb_spec, inp["fb_spikes"], rows)
-    summ = summary(rows) | {"provenance": meta["provenance"]}
+    summ = summary(rows) | {"provenance": meta["provenance"],
+                            "closed_loop_diagnostics": closed_loop_diagnostics(p, model, ext)}
     write_json(out["derived"], derived | {"provenance": meta["provenance"]})
     write_csv(out["csv"], rows, COLUMNS)
     write_json(out["summary"], summ)
@@ -225,7 +216,7 @@ def run_theory(inp: dict, out: dict) -> dict:
     write_json(out["fb_json"], {"experiment": "uniform feedback, eqs. 11.34-11.37",
                                 "settings": fb_spec["feedback"], "loop_gains": fb_records,
                                 "provenance": fb_prov})
-    step_table, step_summary = step_dynamics(p, read_json(inp["step_json"]),
+    step_table, step_summary = dynamics.step_response(p, read_json(inp["step_json"]),
                                              read_csv(inp["step_csv"]))
     write_csv(out["step_csv"], step_table, list(step_table))
     write_json(out["step_json"], step_summary | {"provenance": meta["provenance"]})
