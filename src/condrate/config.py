@@ -11,7 +11,7 @@ import jsonschema
 import yaml
 
 from .errors import ConfigError
-from .params import load_model
+from .params import build_model, read_model_file
 
 
 def _path(error) -> str:
@@ -171,9 +171,17 @@ def _param_name_errors(config, nest_params, root) -> list[str]:
 
 def model_from_config(config: dict, model: str, root="."):
     """The :class:`~condrate.params.NeuronModel` with the config's overrides applied."""
+    return model_spec(config, model, root)[0]
+
+
+def model_spec(config: dict, model: str, root=".") -> tuple:
+    """(NeuronModel, the spec entries that rebuild it: see params.model_from_spec)."""
     mech = config.get("glif_mechanism") if model == "glif_cond" else None
-    overrides = config.get("model_params", {}).get(model)
-    return load_model(Path(root) / config["models_dir"], model, overrides, mech)
+    overrides = config.get("model_params", {}).get(model, {})
+    raw = read_model_file(Path(root) / config["models_dir"], model)
+    neuron = build_model(raw, model, overrides, mech)
+    return neuron, {"model": model, "model_file": raw, "overrides": overrides,
+                    "mechanism": neuron.mechanism, "neuron": neuron.summary()}
 
 
 def validate(config: dict, schema_path, nest_params=None, root=".") -> dict:

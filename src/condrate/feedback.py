@@ -168,11 +168,11 @@ def settle(points: list[dict], F, r0: float):
 def feedback_spec(config: dict, model_name: str, fit: dict, root=".") -> dict:
     """Spec of the uniform-feedback run: the model, the kernel, the design per gain."""
     from .network import network_spec
-    from .params import build_model
+    from .params import model_from_spec
     from .rate_theory import threshold_params
 
     spec = network_spec(config, model_name, config["network"]["name"], root)
-    model = build_model(spec["model_file"], model_name, spec["overrides"], spec["mechanism"])
+    model = model_from_spec(spec)
     c = config["theory"]["feedback"]
     spec.update(kind="feedback", run="feedback", feedback=c, duration_ms=c["t_sim_ms"],
                 gains=design(c, model, threshold_params(model, fit)))

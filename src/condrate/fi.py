@@ -106,22 +106,12 @@ def rates_from_counts(counts: np.ndarray, t_start_ms: float, t_stop_ms: float) -
 
 def fi_spec(config: dict, model_name: str, root=".") -> dict:
     """Everything the MPI job needs to build the f-I grid of one model, as plain JSON."""
-    from pathlib import Path
+    from .config import model_spec
 
-    import yaml
-
-    from .config import model_from_config
-
-    model = model_from_config(config, model_name, root)
-    with open(Path(root) / config["models_dir"] / f"{model_name}.yaml") as fh:
-        raw = yaml.safe_load(fh)
+    model, entries = model_spec(config, model_name, root)
     c = config["fi"]
-    return {
+    return entries | {
         "kind": "fi",
-        "model": model_name,
-        "model_file": raw,
-        "overrides": config.get("model_params", {}).get(model_name, {}),
-        "mechanism": model.mechanism,
         "table": fi_table(
             model, c["conditions"], c["delta_g_nS"], c["per_model"][model_name]["drive_mV"]
         ),
@@ -133,7 +123,6 @@ def fi_spec(config: dict, model_name: str, root=".") -> dict:
         "kernel": dict(config["nest"]),
         "duration_ms": c["duration_ms"],
         "warmup_ms": c["warmup_ms"],
-        "neuron": model.summary(),
         "config": config,
     }
 

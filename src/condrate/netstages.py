@@ -7,7 +7,7 @@ import numpy as np
 from . import balance, network, stats
 from .fi import write_csv
 from .io import read_json, write_json
-from .params import build_model
+from .params import model_from_spec
 from .spikes import read_spikes, read_state
 
 AI_CRITERIA = {"cv_isi_min": 0.8, "correlation_max": 0.05, "chi_max": 0.2}
@@ -15,10 +15,6 @@ AI_CRITERIA = {"cv_isi_min": 0.8, "correlation_max": 0.05, "chi_max": 0.2}
 
 def write_network_spec(config: dict, model: str, run: str, root, out) -> None:
     write_json(out, network.network_spec(config, model, run, root))
-
-
-def _model(spec):
-    return build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"])
 
 
 def _populations(spec, senders, first_id):
@@ -38,7 +34,7 @@ def network_stats(spec: dict, senders, times, first_id: int, state: dict | None)
     out = {"model": spec["model"], "run": spec["run"], "network": net, "derived": spec["derived"],
            "window_ms": [t0, t1], "populations": pops}
     if state is not None:
-        model = _model(spec)
+        model = model_from_spec(spec)
         keep = state["time_ms"] >= t0
         is_E = (state["sender"] - first_id) < net["N_E"]
         out["inputs"] = {}
@@ -81,7 +77,7 @@ def _syn(model):
 
 def ext_sweep(stats_list: list[dict], spec: dict) -> tuple[dict, dict]:
     """Rate vs external rate, with the balance-equation prediction at V_th and at <V_m>."""
-    model = _model(spec)
+    model = model_from_spec(spec)
     syn = _syn(model)
     rows = {k: [] for k in ("nu_ext_Hz", "population", "rate_Hz", "cv_isi", "chi",
                             "predicted_Hz_V_th", "predicted_Hz_V_mean", "V_m_mean_mV")}

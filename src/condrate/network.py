@@ -154,27 +154,19 @@ def network_spec(config: dict, model_name: str, run: str, root=".") -> dict:
 
     import yaml
 
-    from .config import model_from_config
+    from .config import model_spec
 
-    model = model_from_config(config, model_name, root)
-    models_dir = Path(root) / config["models_dir"]
-    with open(models_dir / f"{model_name}.yaml") as fh:
-        raw = yaml.safe_load(fh)
-    with open(models_dir / f"{config['network']['parameters']}.yaml") as fh:
+    model, entries = model_spec(config, model_name, root)
+    with open(Path(root) / config["models_dir"] / f"{config['network']['parameters']}.yaml") as fh:
         net_file = yaml.safe_load(fh)
     net = run_settings(config, run)
-    return {
+    return entries | {
         "kind": "network",
-        "model": model_name,
         "run": run,
-        "model_file": raw,
-        "overrides": config.get("model_params", {}).get(model_name, {}),
-        "mechanism": model.mechanism,
         "network_file": net_file,
         "network": net,
         "derived": derive(net_file, model, net),
         "kernel": dict(config["nest"]),
         "duration_ms": net["t_sim_ms"],
-        "neuron": model.summary(),
         "config": config,
     }

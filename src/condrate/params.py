@@ -201,11 +201,20 @@ def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=N
     )
 
 
-def load_model(models_dir: str | Path, name: str, overrides=None, mechanism=None):
-    """Read ``models_dir/name.yaml`` and build the model (see :func:`build_model`)."""
+def model_from_spec(spec: dict) -> NeuronModel:
+    """The model of a simulation spec (its parameter file, overrides and mechanism)."""
+    return build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"])
+
+
+def read_model_file(models_dir: str | Path, name: str) -> dict:
+    """The parsed parameter file ``models_dir/name.yaml``."""
     path = Path(models_dir) / f"{name}.yaml"
     if not path.exists():
         raise ConfigError(f"model '{name}': no parameter file {path}; known: {list(MODELS)}")
     with open(path) as fh:
-        raw = yaml.safe_load(fh)
-    return build_model(raw, name, overrides, mechanism)
+        return yaml.safe_load(fh)
+
+
+def load_model(models_dir: str | Path, name: str, overrides=None, mechanism=None):
+    """Read ``models_dir/name.yaml`` and build the model (see :func:`build_model`)."""
+    return build_model(read_model_file(models_dir, name), name, overrides, mechanism)

@@ -20,7 +20,7 @@ from .config import check_vp
 from .errors import ConfigError
 from .io import read_json, write_json
 from .kernel import configure_kernel, import_nest, is_root, kernel_report, launched_ranks, mpi_comm
-from .params import build_model
+from .params import model_from_spec
 from .provenance import provenance
 
 SPIKE_LABEL = "spikes"
@@ -32,7 +32,7 @@ def build(nest, spec) -> dict:
     Returns node collections: "neurons", "spikes" (the spike recorder) and any other
     recorders, keyed by the label their ascii files carry.
     """
-    model = build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"])
+    model = model_from_spec(spec)
     if spec["kind"] == "fi":
         neurons, recorder = fi.create_fi(nest, model, spec["table"], spec["noise"])
         return {"neurons": neurons, "recorders": {SPIKE_LABEL: recorder}}

@@ -21,7 +21,8 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
         for ax, f, label in ((axes[0], "linear", "threshold-linear f"),
                              (axes[1], "fluct", "fluctuation-aware f")):
             pred = np.minimum(_col(rows, f"predicted_Hz_{f}"), top)
-            for e, mk, col in (("open_loop", "o", "tab:purple"), ("closed_loop", "s", "tab:orange")):
+            for e, mk, col in (("open_loop", "o", "tab:purple"), ("closed_loop", "s", "tab:orange"),
+                               ("uniform_feedback", "^", "tab:green")):
                 k = exp == e
                 s = summ.get(e, {}).get(f, {})
                 med = s.get("median_rel_error")

@@ -9,15 +9,11 @@ from . import dynamics, feedback, openloop
 from . import rate_theory as rt
 from .fi import read_csv, write_csv
 from .io import read_json, write_json
-from .params import build_model
+from .params import model_from_spec
 from .spikes import read_spikes
 
 COLUMNS = ("experiment", "condition", "population", "predicted_Hz_linear", "predicted_Hz_fluct",
            "simulated_Hz", "simulated_sem_Hz")
-
-
-def _model(spec):
-    return build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"])
 
 
 def derived_params(p: dict, model, base_spec: dict, fit_path: str) -> dict:
@@ -196,7 +192,7 @@ def run_theory(inp: dict, out: dict) -> dict:
     step_csv, step_json (the network's step response)."""
     fit = read_json(inp["fit"])["deterministic"]
     base = read_json(inp["base_spec"])
-    model = _model(base)
+    model = model_from_spec(base)
     p = rt.derive(model, base["derived"], base["network"], fit)
     derived = derived_params(p, model, base, str(inp["fit"]))
     ol = read_json(inp["ol_spec"])
