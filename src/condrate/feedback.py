@@ -26,29 +26,32 @@ import numpy as np
 from .params import NeuronModel, nest_weight
 
 
-def peak_conductance(kappa: float, K: int, beta: float, syn, v_theta_mV, E_L_mV) -> float:
-    """G_o (nS) giving loop gain kappa = K beta c G_o tau (E_rev - v_theta - E_L).
+def recurrent_synapses(model: NeuronModel, K: int, G_nS: float) -> dict:
+    """rate_theory.synapse_table of an E-only network: K recurrent E inputs of peak
+    G_nS, no inhibitory and no external input."""
+    from .rate_theory import synapse_table
 
-    beta in Hz/pA, tau in s inside the product: kappa is dimensionless."""
-    per_nS = K * beta * syn.charge_factor * syn.tau_ms * 1e-3 * (syn.E_rev_mV - v_theta_mV - E_L_mV)
-    return kappa / per_nS
+    return synapse_table(model, {"G_EE_nS": G_nS, "G_I_nS": 0.0, "G_ext_nS": 0.0},
+                         {"K_E": K, "K_I": 0, "K_ext": 0})
 
 
 def design(c: dict, model: NeuronModel, p: dict) -> list[dict]:
-    """Per loop gain: G_o (nS), W_o (pC), predicted r_o (Hz) and the kick current (pA).
+    """Per loop gain kappa = K beta W_o: G_o (nS), W_o (pC), predicted r_o (Hz) and the
+    kick current (pA).
 
-    p: rate_theory.derive output (beta, theta, v_theta). The kick is the current that
-    alone drives an isolated neuron at kick.rate_Hz on the threshold-linear f:
-    theta + rate / beta."""
-    from .rate_theory import uniform_feedback_rate
+    p: rate_theory.threshold_params (beta, theta, v_theta). W_o = c G_o tau (E_ex -
+    v_theta - E_L) is linear in G_o, so G_o = kappa / (K beta W_o(1 nS)). The kick is
+    the current that alone drives an isolated neuron at kick.rate_Hz on the
+    threshold-linear f: theta + rate / beta."""
+    from .rate_theory import uniform_feedback_rate, weight
 
-    ex, beta, theta = model.excitatory, p["beta_Hz_per_pA"], p["theta_pA"]
+    beta, theta = p["beta_Hz_per_pA"], p["theta_pA"]
+    W_per_nS = weight(recurrent_synapses(model, 1, 1.0)["E"], p["v_theta_mV"], model.E_L_mV)
     out = []
     for kappa in c["loop_gain"]:
-        G = peak_conductance(kappa, c["K"], beta, ex, p["v_theta_mV"], model.E_L_mV)
-        W = ex.charge_factor * G * ex.tau_ms * 1e-3 * (ex.E_rev_mV - p["v_theta_mV"] - model.E_L_mV)
-        out.append({"loop_gain": float(kappa), "G_o_nS": G, "W_o_pC": W,
-                    "r_o_linear_Hz": uniform_feedback_rate(theta, c["K"], W, beta),
+        G = kappa / (c["K"] * beta * W_per_nS)
+        out.append({"loop_gain": float(kappa), "G_o_nS": G, "W_o_pC": G * W_per_nS,
+                    "r_o_linear_Hz": uniform_feedback_rate(theta, c["K"], G * W_per_nS, beta),
                     "kick_pA": theta + c["kick"]["rate_Hz"] / beta})
     return out
 
@@ -96,7 +99,7 @@ def create_feedback(nest, model: NeuronModel, c: dict, gains: list[dict], delay_
 
 def measured_rates(c: dict, n_gains: int, senders, times, first_id: int) -> dict:
     """Open-loop F(r) per gain (mean, s.e.m. over neurons) and closed-loop rates per
-    gain before the kick and after it (mean, s.e.m. over the network's neurons)."""
+    gain before, during and after the kick (mean, s.e.m. over the network's neurons)."""
     lay = layout(c, n_gains)
     ids = senders.astype(np.int64) - first_id
 
@@ -143,15 +146,9 @@ def threshold_crossing(r_in, r_out, sem):
 
 def feedback_params(p: dict, model: NeuronModel, c: dict, gain: dict) -> dict:
     """rate_theory parameters of one E-only network: only the recurrent E pathway."""
-    ex, inh = model.excitatory, model.inhibitory
-    syn = {"E": {"K": c["K"], "G_nS": gain["G_o_nS"], "tau_ms": ex.tau_ms,
-                 "c": ex.charge_factor, "E_rev_mV": ex.E_rev_mV},
-           "I": {"K": 0, "G_nS": 0.0, "tau_ms": inh.tau_ms, "c": inh.charge_factor,
-                 "E_rev_mV": inh.E_rev_mV},
-           "ext": {"K": 0, "G_nS": 0.0, "tau_ms": ex.tau_ms, "c": ex.charge_factor,
-                   "E_rev_mV": ex.E_rev_mV}}
-    return p | {"synapses": syn, "W_pC": [[c["K"] * gain["W_o_pC"], 0.0]] * 2,
-                "W_ext_pC": [0.0, 0.0]}
+    KW = c["K"] * gain["W_o_pC"]
+    return p | {"synapses": recurrent_synapses(model, c["K"], gain["G_o_nS"]),
+                "W_pC": [[KW, 0.0], [KW, 0.0]], "W_ext_pC": [0.0, 0.0]}
 
 
 def settle(points: list[dict], F, r0: float):
