@@ -43,7 +43,7 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
     return fig
 
 
-def rates_vs_input(rows: dict, curves: dict, title: str):
+def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | None = None):
     exp, pop = np.asarray(rows["experiment"]), np.asarray(rows["population"])
     nu = np.array([float(c.split("=")[1]) if e == "closed_loop" else np.nan
                    for c, e in zip(rows["condition"], exp)])
@@ -55,6 +55,11 @@ def rates_vs_input(rows: dict, curves: dict, title: str):
             ax.plot(nu[k], sim[k], "o", ms=3, color=col, label=f"NEST {p}")
         ax.plot(curves["nu_ext_Hz"], curves["linear"], "k--", lw=0.8, label="threshold-linear f")
         ax.plot(curves["nu_ext_Hz"], curves["fluct"], "k-", lw=0.8, label="fluctuation-aware f")
+        if diagnostics and diagnostics["runs"]:
+            runs = diagnostics["runs"]
+            ax.plot([q["nu_ext_Hz"] for q in runs],
+                    [np.nan if q["predicted_Hz_fluct_fano"] is None else q["predicted_Hz_fluct_fano"]
+                     for q in runs], "kx", ms=4, label="f (ii), variance x NEST Fano")
         label_rate_vs_input(ax, title)
         fig.tight_layout()
     return fig

@@ -221,7 +221,8 @@ def run_theory(inp: dict, out: dict) -> dict:
     from . import plotting, theoryplots
 
     plotting.save(theoryplots.predicted_vs_simulated(rows, summ, model.name), *out["fig_scatter"])
-    plotting.save(theoryplots.rates_vs_input(rows, curves, model.name), *out["fig_curves"])
+    plotting.save(theoryplots.rates_vs_input(rows, curves, model.name,
+                                             summ["closed_loop_diagnostics"]), *out["fig_curves"])
     plotting.save(theoryplots.step_dynamics(step_table, step_summary, model.name),
                   *out["fig_step"])
     plotting.save(theoryplots.uniform_feedback(fb_table, fb_records, fb_curves, model.name),
