@@ -70,3 +70,11 @@ def test_settle_moves_to_the_nearest_stable_point():
     assert fb.settle(pts, lambda r: 2 * r, 50.0) == 200.0
     assert fb.settle(pts[:2], lambda r: 2 * r, 50.0) is None
     assert fb.settle(pts, F, 300.0) == 200.0
+
+
+def test_design_refuses_a_fit_without_excitatory_gain(model):
+    from condrate.errors import ConfigError
+
+    p = rt.threshold_params(model, FIT | {"v_theta_mV": 200.0})  # E_ex - v_theta - E_L < 0
+    with pytest.raises(ConfigError, match="theory.feedback: .* a loop gain needs both > 0"):
+        fb.design(C, model, p)

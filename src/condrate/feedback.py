@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ConfigError
 from .params import NeuronModel, nest_weight
 
 
@@ -47,6 +48,11 @@ def design(c: dict, model: NeuronModel, p: dict) -> list[dict]:
 
     beta, theta = p["beta_Hz_per_pA"], p["theta_pA"]
     W_per_nS = weight(recurrent_synapses(model, 1, 1.0)["E"], p["v_theta_mV"], model.E_L_mV)
+    if beta <= 0 or W_per_nS <= 0:
+        raise ConfigError(
+            f"theory.feedback: {model.name} has beta = {beta:.4g} Hz/pA and W_o per nS = "
+            f"{W_per_nS:.4g} pC from its f-I fit; a loop gain needs both > 0 "
+            "(E_ex - v_theta - E_L > 0)")
     out = []
     for kappa in c["loop_gain"]:
         G = kappa / (c["K"] * beta * W_per_nS)
