@@ -29,6 +29,26 @@ COMPARED = [
 ]
 
 
+def test_profile_launches_every_simulation_rule_as_mpi():
+    """Every rule that runs condrate.simulate must be in the profile's set-resources and
+    set-threads (else the plugin gets tasks = 1 and refuses it as an MPI job) and in
+    common.smk's SIMULATION_RULES (the VP check)."""
+    import re
+
+    import yaml
+
+    rules = set()
+    for smk in (ROOT / "workflow" / "rules").glob("*.smk"):
+        for name, body in re.findall(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)*)", smk.read_text(), re.M):
+            if re.search(r"^\s+SIMULATE\s*$", body, re.M):
+                rules.add(name)
+    assert {"simulate_fi", "simulate_network", "simulate_openloop", "simulate_feedback"} <= rules
+    profile = yaml.safe_load((ROOT / "workflow" / "profiles" / "slurm" / "config.yaml").read_text())
+    assert rules <= set(profile["set-resources"]) and rules <= set(profile["set-threads"])
+    common = (ROOT / "workflow" / "rules" / "common.smk").read_text()
+    assert all(f'"{r}"' in common for r in rules)
+
+
 @pytest.fixture(scope="module")
 def slurm_run(tmp_path_factory):
     if shutil.which("apt-get") is None and shutil.which("slurmctld") is None:
