@@ -90,22 +90,30 @@ def closed_loop_diagnostics(p, model, ext_stats) -> dict:
     """Why f (ii) misses in closed loop: the recurrent inputs are not Poisson.
 
     Per external rate: the sampled neurons' temporal conductance variance over
-    Campbell's (Poisson) variance at the simulated rates, and the fixed point of f (ii)
-    with the recurrent variances scaled by the network's measured Fano factors. This is
-    a diagnostic, not a prediction: it takes a second-order statistic from NEST."""
+    Campbell's (Poisson) variance at the simulated rates; f (ii) evaluated at the
+    simulated rates with Poisson and with the measured variance (recurrent part scaled
+    to match; the external input stays Poisson); and the fixed point of f (ii) with the
+    recurrent variances scaled by the network's measured Fano factors. This is a
+    diagnostic, not a prediction: it takes second-order statistics from NEST."""
     from .diffusion import conductance_moments
 
     runs, rel = [], []
     for st in sorted(ext_stats, key=lambda s: s["network"]["nu_ext_Hz"]):
         nu, I_ext = st["network"]["nu_ext_Hz"], st["network"]["I_ext_pA"]
         pops = st["populations"]
+        r_E, r_I = pops["E"]["rate_Hz"], pops["I"]["rate_Hz"]
         fano = (pops["E"]["fano"]["mean"], pops["I"]["fano"]["mean"])
-        mom = conductance_moments(rt.sources(model, p, pops["E"]["rate_Hz"],
-                                             pops["I"]["rate_Hz"], nu))
+        src = rt.sources(model, p, r_E, r_I, nu)
+        mom = conductance_moments(src)
+        var = [conductance_moments([s])[s[0]][1] for s in src]  # E, I, external
         inp = st.get("inputs", {}).get("E", {})
         ratio = {kind: inp[f"g_{k}_var_nS2"] / mom[kind][1]
                  for kind, k in (("excitatory", "ex"), ("inhibitory", "in"))
                  if f"g_{k}_var_nS2" in inp and mom[kind][1] > 0}
+        at_sim = {"poisson": rt.fluct_rate(model, p, r_E, r_I, nu, I_ext)}
+        if len(ratio) == 2 and var[0] > 0 and var[1] > 0:
+            scale = ((inp["g_ex_var_nS2"] - var[2]) / var[0], inp["g_in_var_nS2"] / var[1])
+            at_sim["measured_variance"] = rt.fluct_rate(model, p, r_E, r_I, nu, I_ext, scale)
         fp = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext, fano=fano))
         pred = fp and fp["rates_Hz"][0]
         for q in ("E", "I"):
@@ -113,6 +121,7 @@ def closed_loop_diagnostics(p, model, ext_stats) -> dict:
                 rel.append(abs(pred - pops[q]["rate_Hz"]) / pops[q]["rate_Hz"])
         runs.append({"nu_ext_Hz": nu, "fano_E": fano[0], "fano_I": fano[1],
                      "conductance_variance_over_poisson": ratio,
+                     "f_fluct_at_simulated_rates_Hz": at_sim,
                      "predicted_Hz_fluct_fano": pred,
                      "simulated_Hz": [pops["E"]["rate_Hz"], pops["I"]["rate_Hz"]]})
     return {"runs": runs, "fluct_fano_median_rel_error": float(np.median(rel)) if rel else None,
