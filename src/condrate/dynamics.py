@@ -82,17 +82,18 @@ def step_response(p: dict, step: dict, measured: dict) -> tuple[dict, dict]:
             tau_s = min(s["tau_ms"] for s in p["synapses"].values()) * 1e-3
             dt = 0.1 * tau_s / fast
             t, r = synaptic_rate_dynamics(p, lambda _t: nu1, dt, t_end + dt,
-                                             start["rates_Hz"], nu0)
+                                          start["rates_Hz"], nu0)
         else:
             tau_s = step[f"{name}_ms"] * 1e-3
             dt = 0.1 * tau_s / fast
             h1 = np.asarray(p["W_ext_pC"]) * nu1 - p["theta_pA"]
             t, r = rate_dynamics(p, lambda _t: h1, tau_s, dt, t_end + dt,
-                                    rt.drive(p, start["rates_Hz"], nu0))
+                                 rt.drive(p, start["rates_Hz"], nu0))
         rate = r[:, 0]
         table[f"predicted_Hz_{name}"] = np.where(t_ms < 0, rate[0], np.interp(t_ms * 1e-3, t, rate))
         change = rate - rate[0]
-        reached = np.flatnonzero(change >= (1 - np.exp(-1)) * change[-1]) if change[-1] else []
+        # first time at 63 % of the final change, for a rise or a fall alike
+        reached = np.flatnonzero(change / change[-1] >= 1 - np.exp(-1)) if change[-1] else []
         times[name] = float(t[reached[0]] * 1e3) if len(reached) else None
         peaks[name] = peak_change(t_ms, table[f"predicted_Hz_{name}"])
     return table, {"response_time_ms": times, "peak_normalised_change": peaks,
