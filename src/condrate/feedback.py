@@ -137,7 +137,8 @@ def threshold_crossing(r_in, r_out, sem):
 
     Returns (0, 0) if F(r) < r on the whole grid (rest is the only fixed point there)
     and (None, None) if F(r) > r already at the lowest grid rate (not resolved)."""
-    r_in, d, sem = np.asarray(r_in, float), np.asarray(r_out, float) - np.asarray(r_in, float), np.asarray(sem, float)
+    r_in, sem = np.asarray(r_in, float), np.asarray(sem, float)
+    d = np.asarray(r_out, float) - r_in
     if d[0] > 0:
         return None, None
     up = np.flatnonzero((d[:-1] <= 0) & (d[1:] > 0))
