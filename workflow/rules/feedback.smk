@@ -16,7 +16,7 @@ rule feedback_spec:
         "../../envs/condrate.yaml"
     params:
         root=ROOT,
-        config=theory_config,
+        config=theory_config("feedback"),
     script:
         "../scripts/feedback_spec.py"
 

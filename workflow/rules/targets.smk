@@ -17,8 +17,16 @@ def network_config(wildcards):
     return stage_config("network")
 
 
-def theory_config(wildcards):
-    return stage_config("network", "theory")
+def theory_config(experiment):
+    """Params function for one theory experiment: the network section and only its own
+    theory section, so a change to another experiment does not rerun this one."""
+
+    def params(wildcards):
+        return stage_config("network") | {
+            "theory": {experiment: config["theory"][experiment]}
+        }
+
+    return params
 
 
 def model_file(wildcards):

@@ -15,7 +15,7 @@ rule openloop_spec:
         "../../envs/condrate.yaml"
     params:
         root=ROOT,
-        config=theory_config,
+        config=theory_config("openloop"),
     script:
         "../scripts/openloop_spec.py"
 
