@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-
 from .params import NeuronModel, nest_weight
 
 

@@ -131,6 +131,7 @@ def input_currents(state: dict, E_ex_mV: float, E_in_mV: float, g_ex: str, g_in:
     senders = state["sender"]
     uniq, inv = np.unique(senders, return_inverse=True)
     n = np.bincount(inv).astype(float)
+
     def temporal_var(x):  # per neuron, then averaged over the sampled neurons
         mean = np.bincount(inv, x) / n
         return np.clip(np.bincount(inv, x**2) / n - mean**2, 0, None)

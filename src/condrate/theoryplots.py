@@ -8,8 +8,13 @@ from .netplots import label_rate_vs_input
 from .plotting import STYLE, plt
 
 
+def _floats(values):
+    """Numbers as a float array, None (no prediction) as NaN."""
+    return np.array([np.nan if v is None else v for v in values], float)
+
+
 def _col(rows, key):
-    return np.array([np.nan if v is None else v for v in rows[key]], float)
+    return _floats(rows[key])
 
 
 def predicted_vs_simulated(rows: dict, summ: dict, title: str):
@@ -58,8 +63,8 @@ def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | Non
         if diagnostics and diagnostics["runs"]:
             runs = diagnostics["runs"]
             ax.plot([q["nu_ext_Hz"] for q in runs],
-                    [np.nan if q["predicted_Hz_fluct_fano"] is None else q["predicted_Hz_fluct_fano"]
-                     for q in runs], "kx", ms=4, label="f (ii), variance x NEST Fano")
+                    _floats(q["predicted_Hz_fluct_fano"] for q in runs), "kx", ms=4,
+                    label="f (ii), variance x NEST Fano")
         label_rate_vs_input(ax, title)
         fig.tight_layout()
     return fig
@@ -93,8 +98,7 @@ def uniform_feedback(table: dict, records: list, curves: dict, title: str):
         bx.plot(g, curves["fluct_threshold"], "k:", lw=0.8, label="fluct. threshold (unstable)")
         bx.plot(g, curves["fluct_upper"], "k-", lw=0.8, label="fluct. persistent (stable)")
         kap = np.array([q["loop_gain"] for q in records])
-        thr = np.array([np.nan if q["simulated_threshold_Hz"] is None
-                        else q["simulated_threshold_Hz"] for q in records])
+        thr = _floats(q["simulated_threshold_Hz"] for q in records)
         bx.plot(kap, thr, "o", mfc="none", color="tab:purple", label="NEST open-loop crossing")
         bx.plot(kap, [q["closed_loop_after_kick_Hz"] for q in records], "s", ms=4,
                 color="tab:orange", label="NEST network after kick")
@@ -118,10 +122,6 @@ def step_dynamics(table: dict, summ: dict, title: str):
     from .dynamics import normalised_change
 
     t = np.asarray(table["t_ms"], float)
-
-    def norm(y):
-        return normalised_change(t, y)
-
     times = summ["response_time_ms"]
 
     def fmt(x):
@@ -129,12 +129,12 @@ def step_dynamics(table: dict, summ: dict, title: str):
 
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(3.6, 2.8))
-        ax.plot(t, norm(table["simulated_smooth_Hz"]), "-", color="0.3",
+        ax.plot(t, normalised_change(t, table["simulated_smooth_Hz"]), "-", color="0.3",
                 label=f"NEST (63 % at {fmt(times['simulated'])})")
         for name, ls, lab in (("tau_m", "--", "$\\tau_m$"), ("tau_eff", ":", "$\\tau_{eff}$"),
                               ("synaptic", "-", "synaptic $\\tau$")):
-            ax.plot(t, norm(_col(table, f"predicted_Hz_{name}")), ls, color="tab:red",
-                    label=f"rate model, {lab} ({fmt(times[name])})")
+            ax.plot(t, normalised_change(t, _col(table, f"predicted_Hz_{name}")), ls,
+                    color="tab:red", label=f"rate model, {lab} ({fmt(times[name])})")
         ax.axvline(0, color="0.7", lw=0.6)
         ax.set_ylim(-1.5, 3.0)  # noise of small changes would hide the model curves
         ax.set_xlabel("time from the step (ms)")

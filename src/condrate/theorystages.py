@@ -63,26 +63,23 @@ def add_row(rows: dict, *values, columns=COLUMNS) -> None:
 
 def verification_rows(p, model, ol_rates, ext_stats) -> dict:
     rows = {c: [] for c in COLUMNS}
-
-    def add(*values):
-        add_row(rows, *values)
-
     for k in range(len(ol_rates["condition"])):
         r = [ol_rates["r_E_Hz"][k], ol_rates["r_I_Hz"][k]]
         nu = ol_rates["nu_ext_Hz"][k]
         mu = rt.drive(p, r, nu)[0]
         cond = f"rE={r[0]:g};rI={r[1]:g};nu={nu:g}"
-        add("open_loop", cond, "E", float(rt.f_linear(mu, p["beta_Hz_per_pA"])),
-            rt.fluct_rate(model, p, r[0], r[1], nu), ol_rates["rate_Hz"][k],
-            ol_rates["sem_Hz"][k])
+        add_row(rows, "open_loop", cond, "E", float(rt.f_linear(mu, p["beta_Hz_per_pA"])),
+                rt.fluct_rate(model, p, r[0], r[1], nu), ol_rates["rate_Hz"][k],
+                ol_rates["sem_Hz"][k])
     for st in sorted(ext_stats, key=lambda s: s["network"]["nu_ext_Hz"]):
         nu, I_ext = st["network"]["nu_ext_Hz"], st["network"]["I_ext_pA"]
         lin = rt.rest_fixed_point(rt.linear_fixed_points(p, nu, I_ext))
         flu = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext))
         for j, pop in enumerate(("E", "I")):
             s = st["populations"][pop]
-            add("closed_loop", f"nu={nu:g}", pop, lin and lin["rates_Hz"][j],
-                flu and flu["rates_Hz"][j], s["rate_Hz"], s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
+            add_row(rows, "closed_loop", f"nu={nu:g}", pop, lin and lin["rates_Hz"][j],
+                    flu and flu["rates_Hz"][j], s["rate_Hz"],
+                    s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
     return rows
 
 
@@ -103,16 +100,15 @@ def closed_loop_diagnostics(p, model, ext_stats) -> dict:
         pops = st["populations"]
         r_E, r_I = pops["E"]["rate_Hz"], pops["I"]["rate_Hz"]
         fano = (pops["E"]["fano"]["mean"], pops["I"]["fano"]["mean"])
-        src = rt.sources(model, p, r_E, r_I, nu)
-        mom = conductance_moments(src)
-        var = [conductance_moments([s])[s[0]][1] for s in src]  # E, I, external
+        # Campbell variance per input stream: recurrent E, recurrent I, external (E)
+        v_E, v_I, v_x = (conductance_moments([s])[s[0]][1]
+                         for s in rt.sources(model, p, r_E, r_I, nu))
         inp = st.get("inputs", {}).get("E", {})
-        ratio = {kind: inp[f"g_{k}_var_nS2"] / mom[kind][1]
-                 for kind, k in (("excitatory", "ex"), ("inhibitory", "in"))
-                 if f"g_{k}_var_nS2" in inp and mom[kind][1] > 0}
-        at_sim = {"poisson": rt.fluct_rate(model, p, r_E, r_I, nu, I_ext)}
-        if len(ratio) == 2 and var[0] > 0 and var[1] > 0:
-            scale = ((inp["g_ex_var_nS2"] - var[2]) / var[0], inp["g_in_var_nS2"] / var[1])
+        ratio, at_sim = {}, {"poisson": rt.fluct_rate(model, p, r_E, r_I, nu, I_ext)}
+        if "g_ex_var_nS2" in inp and v_E > 0 and v_I > 0:
+            ratio = {"excitatory": inp["g_ex_var_nS2"] / (v_E + v_x),
+                     "inhibitory": inp["g_in_var_nS2"] / v_I}
+            scale = ((inp["g_ex_var_nS2"] - v_x) / v_E, inp["g_in_var_nS2"] / v_I)
             at_sim["measured_variance"] = rt.fluct_rate(model, p, r_E, r_I, nu, I_ext, scale)
         fp = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext, fano=fano))
         pred = fp and fp["rates_Hz"][0]
@@ -123,15 +119,15 @@ def closed_loop_diagnostics(p, model, ext_stats) -> dict:
                      "conductance_variance_over_poisson": ratio,
                      "f_fluct_at_simulated_rates_Hz": at_sim,
                      "predicted_Hz_fluct_fano": pred,
-                     "simulated_Hz": [pops["E"]["rate_Hz"], pops["I"]["rate_Hz"]]})
+                     "simulated_Hz": [r_E, r_I]})
     return {"runs": runs, "fluct_fano_median_rel_error": float(np.median(rel)) if rel else None,
             "note": closed_loop_diagnostics.__doc__.split("\n\n")[1].strip()}
 
 
-def uniform_feedback(model, fit: dict, spec: dict, spikes_path, rows: dict):
+def uniform_feedback(model, p: dict, spec: dict, spikes_path, rows: dict):
     """Uniform-feedback check: adds its rows to ``rows``; returns the open-loop F(r)
-    table and a record per loop gain (design, predictions, measured rates)."""
-    p = rt.threshold_params(model, fit)
+    table and a record per loop gain (design, predictions, measured rates).
+    p: rate_theory.derive output (its beta, theta and v_theta are used)."""
     c, gains = spec["feedback"], spec["gains"]
     senders, times, meta = read_spikes(spikes_path)
     m = feedback.measured_rates(c, len(gains), senders, times, meta["first_node_id"])
@@ -157,10 +153,9 @@ def uniform_feedback(model, fit: dict, spec: dict, spikes_path, rows: dict):
     return table, records, meta["provenance"]
 
 
-def feedback_curves(model, fit: dict, c: dict, n: int = 30) -> dict:
+def feedback_curves(model, p: dict, c: dict, n: int = 30) -> dict:
     """Theory branches over a fine grid of loop gains: the linear r_o, the fluctuation-
     aware threshold and its upper stable state (NaN where there is none)."""
-    p = rt.threshold_params(model, fit)
     grid = np.geomspace(min(c["loop_gain"]) / 1.5, max(c["loop_gain"]) * 1.5, n)
     out = {"loop_gain": grid, "linear": [], "fluct_threshold": [], "fluct_upper": []}
     for gain in feedback.design(c | {"loop_gain": grid.tolist()}, model, p):
@@ -211,7 +206,7 @@ def run_theory(inp: dict, out: dict) -> dict:
     ext = [read_json(x) for x in inp["ext"]]
     rows = verification_rows(p, model, ol_rates, ext)
     fb_spec = read_json(inp["fb_spec"])
-    fb_table, fb_records, fb_prov = uniform_feedback(model, fit, fb_spec, inp["fb_spikes"], rows)
+    fb_table, fb_records, fb_prov = uniform_feedback(model, p, fb_spec, inp["fb_spikes"], rows)
     summ = summary(rows) | {"provenance": meta["provenance"],
                             "closed_loop_diagnostics": closed_loop_diagnostics(p, model, ext)}
     write_json(out["derived"], derived | {"provenance": meta["provenance"]})
@@ -226,7 +221,7 @@ def run_theory(inp: dict, out: dict) -> dict:
     write_csv(out["step_csv"], step_table, list(step_table))
     write_json(out["step_json"], step_summary | {"provenance": meta["provenance"]})
     curves = theory_curves(p, model, [s["network"]["nu_ext_Hz"] for s in ext])
-    fb_curves = feedback_curves(model, fit, fb_spec["feedback"])
+    fb_curves = feedback_curves(model, p, fb_spec["feedback"])
     from . import plotting, theoryplots
 
     plotting.save(theoryplots.predicted_vs_simulated(rows, summ, model.name), *out["fig_scatter"])
