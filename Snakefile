@@ -13,19 +13,16 @@ configfile: Path(workflow.basedir) / "config" / "config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/targets.smk"
+include: "workflow/rules/simulation.smk"
 include: "workflow/rules/fi.smk"
 include: "workflow/rules/network.smk"
-include: "workflow/rules/feedback.smk"
 include: "workflow/rules/theory.smk"
 
 
 # trivial jobs run on the submitting host, not as cluster jobs
 localrules:
     all,
-    fi_spec,
-    network_spec,
-    openloop_spec,
-    feedback_spec,
+    spec,
     plot_fi_shift,
     plot_network_activity,
 
@@ -33,6 +30,7 @@ localrules:
 wildcard_constraints:
     model="|".join(config["models"]),
     run="[A-Za-z0-9_.-]+",
+    path=EXPERIMENT_PATHS,
 
 
 rule all:

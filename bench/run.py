@@ -27,9 +27,15 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from condrate import netstages, network, stages  # noqa: E402
+from condrate.criteria import inhibitory_indegree  # noqa: E402
+from condrate.experiments import gather_spikes  # noqa: E402
 from condrate.io import read_json, write_json  # noqa: E402
-from condrate.spikes import read_spikes, read_state  # noqa: E402
+from condrate.nestrun.launch import simulate_argv  # noqa: E402
+from condrate.nestrun.spikes import read_state  # noqa: E402
+from condrate.network import experiment as network  # noqa: E402
+from condrate.network.stage import network_stats  # noqa: E402
+from condrate.spiketrains import SpikeTrains  # noqa: E402
+from condrate.units import S_PER_MS  # noqa: E402
 
 SPLITS = ((1, 1), (1, 2), (2, 1))
 REPEATS = 3
@@ -40,10 +46,7 @@ def simulate(spec, tasks, threads, work: Path):
     spec = dict(spec, kernel=dict(spec["kernel"], virtual_processes=tasks * threads))
     spec_path, out = work / f"spec{tasks}x{threads}.json", work / f"sim{tasks}x{threads}"
     write_json(spec_path, spec)
-    cmd = [sys.executable, "-m", "condrate.simulate", str(spec_path), "--out", str(out),
-           "--tasks", str(tasks), "--threads", str(threads)]
-    if tasks > 1:
-        cmd = ["mpirun", "--bind-to", "none", "-n", str(tasks)] + cmd
+    cmd = simulate_argv(spec_path, out, tasks, threads)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
     wall = time.perf_counter() - t0
@@ -68,7 +71,7 @@ def memory_costs(config, model, work: Path) -> dict:
     rows = []
     for n_e, k_e in ((4000, 400), (2000, 400), (4000, 200)):
         cfg = json.loads(json.dumps(config))
-        cfg["network"].update(N_E=n_e, N_I=n_e // 4, K_E=k_e, K_I=k_e // 4, K_ext=k_e,
+        cfg["network"].update(N_E=n_e, N_I=n_e // 4, K_E=k_e, K_I=inhibitory_indegree(k_e), K_ext=k_e,
                               t_sim_ms=200.0, t_warmup_ms=100.0)
         spec = network.network_spec(cfg, model, cfg["network"]["name"], ROOT)
         sub = work / f"mem{n_e}_{k_e}"
@@ -84,7 +87,7 @@ def memory_costs(config, model, work: Path) -> dict:
 
 def bench_model(config, model, work: Path) -> dict:
     spec = network.network_spec(config, model, config["network"]["name"], ROOT)
-    t_sim_s = spec["network"]["t_sim_ms"] * 1e-3
+    t_sim_s = spec["network"]["t_sim_ms"] * S_PER_MS
     out = {"model": model, "neurons": spec["network"]["N_E"] + spec["network"]["N_I"],
            "t_sim_s": t_sim_s, "splits": {}}
     for tasks, threads in SPLITS:
@@ -112,11 +115,10 @@ def bench_model(config, model, work: Path) -> dict:
     out["pipeline_simulate_wall_s"] = min(pipe)
     out["pipeline_simulate_overhead"] = min(pipe) / min(mini) - 1
     t0 = time.perf_counter()
-    stages.gather_spikes(sim, work / "spikes.parquet")
+    gather_spikes(sim, work / "spikes.parquet")
     t_gather = time.perf_counter() - t0
     t0 = time.perf_counter()
-    senders, times, meta = read_spikes(work / "spikes.parquet")
-    netstages.network_stats(s, senders, times, meta["first_node_id"], read_state(sim))
+    network_stats(s, SpikeTrains.read(work / "spikes.parquet"), read_state(sim))
     t_stats = time.perf_counter() - t0
     out["gather_spikes_per_s"] = manifest["spikes_total"] / t_gather
     out["gather_s"], out["stats_s"], out["simulate_wall_s"] = t_gather, t_stats, wall
@@ -130,7 +132,7 @@ def bench_model(config, model, work: Path) -> dict:
 
 def plot(results: list, path: Path) -> None:
     """Bar chart: wall seconds per simulated second per model and launch."""
-    from condrate.plotting import STYLE, plt, save
+    from condrate.plotstyle import STYLE, plt, save
 
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(4.2, 2.6))

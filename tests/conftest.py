@@ -4,7 +4,6 @@ from pathlib import Path
 
 import mpi4py
 import pytest
-import yaml
 
 # Elephant imports mpi4py; initialising MPI in the pytest process would put PMIx
 # variables into the environment that every mpirun started from the tests inherits,
@@ -12,18 +11,13 @@ import yaml
 mpi4py.rc.initialize = False
 mpi4py.rc.finalize = False
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
-PYTHON = sys.executable
+sys.path.insert(0, str(Path(__file__).parent))  # tests/helpers.py
+
+from helpers import ROOT, load_yaml, snakemake_cmd  # noqa: E402
 
 os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
 os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 os.environ.setdefault("PYNEST_QUIET", "1")
-
-
-def load_yaml(path):
-    with open(path) as fh:
-        return yaml.safe_load(fh)
 
 
 @pytest.fixture
@@ -38,15 +32,9 @@ def default_config():
 
 @pytest.fixture(scope="session")
 def nest_params():
-    from condrate import nestinfo
+    from condrate.nestrun import nestinfo
 
     return nestinfo.probe()["params"]
-
-
-def snakemake_cmd(workdir, *args):
-    """The Snakemake command line on this repository's workflow, run in ``workdir``."""
-    return [PYTHON, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory",
-            str(workdir), *args]
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,10 @@ import subprocess
 import pytest
 import yaml
 
-from condrate.config import check_vp, validate
+from condrate.config import validate
 from condrate.errors import ConfigError
-from conftest import PYTHON, ROOT, SCHEMA
+from condrate.nestrun.launch import check_vp
+from helpers import ROOT, SCHEMA, snakemake_cmd
 
 
 def errors_of(config, nest_params=None):
@@ -77,8 +78,7 @@ def test_vp_check_explains_the_fix():
 def run_snakemake(tmp_path, config, *extra):
     cfg = tmp_path / "config.yaml"
     cfg.write_text(yaml.safe_dump(config))
-    cmd = [PYTHON, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory",
-           str(tmp_path), "--configfile", str(cfg), "--cores", "2", *extra]
+    cmd = snakemake_cmd(tmp_path, "--configfile", str(cfg), "--cores", "2", *extra)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
 
 
@@ -97,7 +97,7 @@ def test_workflow_stops_before_writing_anything(tmp_path, tiny_config, case):
 @pytest.mark.workflow
 def test_vp_mismatch_from_resource_override_is_caught_before_running(tmp_path, tiny_config):
     tiny_config["models"] = ["iaf_cond_exp"]
-    proc = run_snakemake(tmp_path, tiny_config, "--set-threads", "simulate_fi=1")
+    proc = run_snakemake(tmp_path, tiny_config, "--set-threads", "simulate=1")
     assert proc.returncode != 0
-    assert "simulate_fi: launch gives 1 ranks x 1 threads = 1 virtual processes" in proc.stderr
+    assert "simulate: launch gives 1 ranks x 1 threads = 1 virtual processes" in proc.stderr
     assert not (tmp_path / "results").exists()

@@ -6,7 +6,7 @@ import pytest
 
 from condrate.errors import ConfigError
 from condrate.params import MODELS, build_model, load_model, nest_weight
-from conftest import ROOT, load_yaml
+from helpers import ROOT, load_yaml
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import PYTHON, ROOT, snakemake_cmd
+from helpers import PYTHON, ROOT, load_yaml, snakemake_cmd
 
 pytestmark = pytest.mark.workflow
 
@@ -16,7 +16,7 @@ def snakemake(workdir, *args, timeout=900):
                           timeout=timeout)
 
 
-MODELS = ["iaf_cond_exp", "glif_cond", "hh_cond_exp_traub"]
+MODELS = load_yaml(ROOT / "config" / "tiny.yaml")["models"]
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -97,8 +97,8 @@ def test_rerun_with_split_ranks_is_byte_identical(tiny_run, tmp_path):
     shutil.copytree(tiny_run / "results" / "fi" / "iaf_cond_exp", tmp_path / "ref")
     proc = snakemake(tiny_run, "results/fi/iaf_cond_exp/threshold_fit.json", "--cores", "2",
                      "--resources", "vp=2", "--configfile", str(ROOT / "config" / "tiny.yaml"),
-                     "--forcerun", "simulate_fi", "--set-resources", "simulate_fi:tasks=2",
-                     "--set-threads", "simulate_fi=1")
+                     "--forcerun", "simulate", "--set-resources", "simulate:tasks=2",
+                     "--set-threads", "simulate=1")
     assert proc.returncode == 0, proc.stderr[-4000:]
     new = tiny_run / "results" / "fi" / "iaf_cond_exp"
     assert json.loads((new / "sim" / "manifest.json").read_text())["ranks"] == 2

@@ -1,5 +1,7 @@
 """Configuration: schema validation and the checks a schema cannot express.
 
+The workflow calls :func:`validate` once, before any rule runs.
+
 Every error names the key and what is allowed, and is raised before anything runs.
 """
 
@@ -10,8 +12,9 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from .criteria import inhibitory_indegree
 from .errors import ConfigError
-from .params import build_model, read_model_file
+from .params import MODELS, model_from_config
 
 
 def _path(error) -> str:
@@ -40,7 +43,7 @@ def schema_errors(config: dict, schema: dict) -> list[str]:
 def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> list[str]:
     """Checks beyond the schema; ``config`` must already pass the schema.
 
-    nest_params: {nest_model: set of parameter names} from NEST (condrate.nestinfo);
+    nest_params: {nest_model: set of parameter names} from NEST (condrate.nestrun.nestinfo);
     None skips the parameter-name check.
     """
     out = []
@@ -115,7 +118,7 @@ def network_errors(config: dict, root=".") -> list[str]:
         if net[k_key] > net[n_key]:
             out.append(f"network.{k_key}: {net[k_key]} exceeds network.{n_key} = {net[n_key]}")
     for k in sweeps.get("K_E", []):
-        if k > net["N_E"] or k // 4 > net["N_I"]:
+        if k > net["N_E"] or inhibitory_indegree(k) > net["N_I"]:
             out.append(f"network.sweeps.K_E: {k} exceeds the population sizes")
     if net["N_E"] + net["N_I"] > net["max_neurons"]:
         out.append(
@@ -169,42 +172,14 @@ def _param_name_errors(config, nest_params, root) -> list[str]:
     return out
 
 
-def model_from_config(config: dict, model: str, root="."):
-    """The :class:`~condrate.params.NeuronModel` with the config's overrides applied."""
-    return model_spec(config, model, root)[0]
-
-
-def model_spec(config: dict, model: str, root=".") -> tuple:
-    """(NeuronModel, the spec entries that rebuild it: see params.model_from_spec)."""
-    mech = config.get("glif_mechanism") if model == "glif_cond" else None
-    overrides = config.get("model_params", {}).get(model, {})
-    raw = read_model_file(Path(root) / config["models_dir"], model)
-    neuron = build_model(raw, model, overrides, mech)
-    return neuron, {"model": model, "model_file": raw, "overrides": overrides,
-                    "mechanism": neuron.mechanism, "neuron": neuron.summary()}
-
-
 def validate(config: dict, schema_path, nest_params=None, root=".") -> dict:
     """Validate ``config``; raise :class:`ConfigError` listing every problem."""
     with open(schema_path) as fh:
         schema = yaml.safe_load(fh)
+    schema["$defs"]["model_name"]["enum"] = list(MODELS)  # the one list of models
     problems = schema_errors(config, schema)
     if not problems:
         problems = semantic_errors(config, nest_params, root)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
-
-
-def check_vp(tasks: int, threads: int, virtual_processes: int) -> None:
-    """Stop when the launch does not give the configured number of VPs.
-
-    NEST guarantees identical results only for an identical VP count.
-    """
-    if tasks * threads != virtual_processes:
-        raise ConfigError(
-            f"launch gives {tasks} ranks x {threads} threads = {tasks * threads} virtual "
-            f"processes, but nest.virtual_processes = {virtual_processes}; NEST reproduces "
-            "results only for the same VP count. Set --set-resources RULE:tasks=N and "
-            "--set-threads RULE=T so that N x T matches, or change nest.virtual_processes."
-        )

@@ -1,4 +1,5 @@
-"""Atomic writes: a result appears under its final name complete, or not at all."""
+"""Result files: JSON and CSV, written atomically (a result appears under its final
+name complete, or not at all), and read back."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+import numpy as np
 
 
 @contextmanager
@@ -44,3 +47,34 @@ def write_json(path, obj) -> None:
 def read_json(path):
     with open(path) as fh:
         return json.load(fh)
+
+
+def none_to_nan(values) -> np.ndarray:
+    """Float array of ``values`` with None (no prediction) as NaN."""
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def write_csv(path, columns: dict, order) -> None:
+    """Write equal-length columns as CSV, atomically, floats with repr precision;
+    None (no prediction) as an empty field."""
+    with atomic_path(path, ".csv") as tmp:
+        with open(tmp, "w") as fh:
+            fh.write(",".join(order) + "\n")
+            for row in zip(*(columns[k] for k in order)):
+                fh.write(",".join("" if v is None else str(v) for v in row) + "\n")
+
+
+def read_csv(path) -> dict:
+    """Columns of a CSV written by :func:`write_csv`; numeric columns as float arrays
+    (empty fields as NaN), the others as string arrays."""
+    with open(path) as fh:
+        header = fh.readline().strip().split(",")
+        rows = [line.rstrip("\n").split(",") for line in fh if line.strip()]
+    cols = {}
+    for i, name in enumerate(header):
+        vals = [r[i] for r in rows]
+        try:
+            cols[name] = np.array([v if v else "nan" for v in vals], dtype=float)
+        except ValueError:
+            cols[name] = np.array(vals)
+    return cols

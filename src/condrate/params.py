@@ -6,7 +6,6 @@ its two synapse types and every parameter as ``{value, unit}`` in NEST's units.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,10 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError
+from .synapses import CHARGE_FACTOR
 
+# The registry of neuron models: a model is its parameter file models/<name>.yaml plus
+# its name here (and, to run as a network, its synapses in models/ei_network.yaml).
 MODELS = ("iaf_cond_exp", "glif_cond", "hh_cond_exp_traub")
 
 # GLIF mechanism levels -> (spike_dependent_threshold, after_spike_currents,
@@ -28,8 +30,8 @@ GLIF_LEVELS = {
 }
 
 # Charge of one synaptic event of peak conductance G and time constant tau is
-# SHAPE_FACTOR * G * tau: exp(-t/tau) integrates to tau, (t/tau) e^(1 - t/tau) to e*tau.
-SHAPE_FACTOR = {"exponential": 1.0, "alpha": math.e}
+# c * G * tau: exp(-t/tau) integrates to tau, (t/tau) e^(1 - t/tau) to e*tau.
+SHAPE_FACTOR = CHARGE_FACTOR
 
 _UNIT_RULES = (
     (re.compile(r"^C_m$"), "pF"),
@@ -218,3 +220,19 @@ def read_model_file(models_dir: str | Path, name: str) -> dict:
 def load_model(models_dir: str | Path, name: str, overrides=None, mechanism=None):
     """Read ``models_dir/name.yaml`` and build the model (see :func:`build_model`)."""
     return build_model(read_model_file(models_dir, name), name, overrides, mechanism)
+
+
+def model_spec(config: dict, model: str, root=".") -> tuple:
+    """(NeuronModel with the config's overrides, the spec entries that rebuild it with
+    :func:`model_from_spec`: parameter file, overrides, mechanism, summary)."""
+    mech = config.get("glif_mechanism") if model == "glif_cond" else None
+    overrides = config.get("model_params", {}).get(model, {})
+    raw = read_model_file(Path(root) / config["models_dir"], model)
+    neuron = build_model(raw, model, overrides, mech)
+    return neuron, {"model": model, "model_file": raw, "overrides": overrides,
+                    "mechanism": neuron.mechanism, "neuron": neuron.summary()}
+
+
+def model_from_config(config: dict, model: str, root=".") -> NeuronModel:
+    """The :class:`NeuronModel` with the config's overrides applied."""
+    return model_spec(config, model, root)[0]

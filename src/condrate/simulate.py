@@ -5,7 +5,8 @@
 Every rank writes its own spike files (NEST's ascii backend, one file per VP) into
 ``DIR.partial``; after a barrier rank 0 writes ``manifest.json`` with the spikes
 each rank recorded and renames the folder to ``DIR``. No rank reads another's
-files and no analysis happens here (see condrate.spikes for the gather).
+files and no analysis happens here (see condrate.nestrun.spikes for the gather).
+What to build is looked up in condrate.experiments by the spec's "kind".
 """
 
 from __future__ import annotations
@@ -15,46 +16,27 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import feedback, fi, network, openloop
-from .config import check_vp
+from . import experiments
 from .errors import ConfigError
 from .io import read_json, write_json
-from .kernel import configure_kernel, import_nest, is_root, kernel_report, launched_ranks, mpi_comm
+from .nestrun.kernel import (
+    configure_kernel,
+    import_nest,
+    is_root,
+    kernel_report,
+    launched_ranks,
+    mpi_comm,
+)
+from .nestrun.launch import check_vp
+from .nestrun.provenance import provenance
+from .nestrun.recorders import SPIKE_LABEL
 from .params import model_from_spec
-from .provenance import provenance
-
-SPIKE_LABEL = "spikes"
+from .protocol import Nodes
 
 
-def build(nest, spec) -> dict:
-    """Create (and connect) the network of ``spec``.
-
-    Returns node collections: "neurons", "spikes" (the spike recorder) and any other
-    recorders, keyed by the label their ascii files carry.
-    """
-    model = model_from_spec(spec)
-    if spec["kind"] == "fi":
-        neurons, recorder = fi.create_fi(nest, model, spec["table"], spec["noise"])
-        return {"neurons": neurons, "recorders": {SPIKE_LABEL: recorder}}
-    if spec["kind"] == "network":
-        net, d = spec["network"], spec["derived"]
-        nodes = network.create(nest, model, net, d, net["record_sample"])
-        network.connect(nest, model, net, d, nodes)
-        return {"neurons": nodes["neurons"],
-                "recorders": {SPIKE_LABEL: nodes["spikes"], "state": nodes["meter"]}}
-    if spec["kind"] == "openloop":
-        neurons, recorder = openloop.create_openloop(
-            nest, model, spec["table"], spec["network"], spec["derived"]
-        )
-        return {"neurons": neurons, "recorders": {SPIKE_LABEL: recorder}}
-    if spec["kind"] == "feedback":
-        neurons, recorder = feedback.create_feedback(
-            nest, model, spec["feedback"], spec["gains"], spec["derived"]["delay_ms"][0]
-        )
-        return {"neurons": neurons, "recorders": {SPIKE_LABEL: recorder}}
-    raise ConfigError(
-        f"spec kind '{spec['kind']}' is not one of ['fi', 'network', 'openloop', 'feedback']"
-    )
+def build(nest, spec) -> Nodes:
+    """Create and connect the experiment of ``spec`` (looked up by its kind)."""
+    return experiments.get(spec["kind"]).build(nest, model_from_spec(spec), spec)
 
 
 def run(spec: dict, out: Path, tasks: int, threads: int) -> None:
@@ -80,7 +62,7 @@ def run(spec: dict, out: Path, tasks: int, threads: int) -> None:
         nest, threads=threads, seed=k["seed"], resolution_ms=k["resolution_ms"], data_path=partial
     )
     nodes = build(nest, spec)
-    neurons, recorder = nodes["neurons"], nodes["recorders"][SPIKE_LABEL]
+    neurons, recorder = nodes.neurons, nodes.recorders[SPIKE_LABEL]
     nest.Simulate(float(spec["duration_ms"]))
     local = {
         "rank": nest.Rank(),
@@ -94,7 +76,7 @@ def run(spec: dict, out: Path, tasks: int, threads: int) -> None:
             "model": spec["model"],
             "n_neurons": len(neurons),
             "first_node_id": int(neurons[0].global_id),
-            "recorders": {k: int(v.global_id) for k, v in nodes["recorders"].items()},
+            "recorders": {k: int(v.global_id) for k, v in nodes.recorders.items()},
             "spike_label": SPIKE_LABEL,
             "ranks": tasks,
             "threads": threads,

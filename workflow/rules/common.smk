@@ -1,13 +1,17 @@
-# Config validation (before any rule runs), the NEST probe and launch settings.
+# Config validation (before any rule runs), the NEST probe, the launch settings, and
+# what the generic spec / simulate / gather rules need from the experiment registry.
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
-from condrate import nestinfo
-from condrate.network import sweep_runs
-from condrate.config import check_vp, validate
+from condrate import experiments
+from condrate.config import validate
 from condrate.errors import ConfigError
+from condrate.nestrun import nestinfo
+from condrate.nestrun.launch import check_vp, default_launcher
+from condrate.network.experiment import sweep_runs
 
 ROOT = Path(workflow.basedir)
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -33,27 +37,23 @@ VP = config["nest"]["virtual_processes"]
 TASKS = config["parallel"]["tasks"]
 THREADS = config["parallel"]["threads"]
 
-SIMULATION_RULES = (
-    "simulate_fi",
-    "simulate_network",
-    "simulate_openloop",
-    "simulate_feedback",
-)
+# every experiment runs through the one `simulate` rule (simulation.smk)
+SIMULATION_RULES = ("simulate",)
 
 
-def effective_launch(name):
-    """(tasks, threads) of a simulation rule after --set-resources / --set-threads."""
-    tasks, threads = TASKS, THREADS
-    try:  # Snakemake's parsed overrides; the simulation re-checks at run time anyway
-        rs = workflow.resource_settings
-        if name in rs._parsed_overwrite_threads:
-            threads = int(rs._parsed_overwrite_threads[name].value)
-        if name in rs._parsed_overwrite_resources:
-            value = rs._parsed_overwrite_resources[name].get("tasks").value
-            tasks = TASKS if value is None else int(value)
-    except (AttributeError, ValueError, TypeError):
-        pass
-    return tasks, threads
+def _value(setting):
+    """A --set-threads / --set-resources value as Snakemake stores it (int or Resource)."""
+    return getattr(setting, "value", setting)
+
+
+def effective_launch(rule):
+    """(tasks, threads) of a simulation rule after --set-resources / --set-threads
+    (Snakemake's public ResourceSettings fields); the simulation checks again at run
+    time."""
+    settings = workflow.resource_settings
+    threads = _value(settings.overwrite_threads.get(rule, THREADS))
+    tasks = _value(settings.overwrite_resources.get(rule, {}).get("tasks"))
+    return (TASKS if tasks is None else int(tasks)), int(threads)
 
 
 for _sim in SIMULATION_RULES:
@@ -62,12 +62,10 @@ for _sim in SIMULATION_RULES:
     except ConfigError as err:
         fail(f"{_sim}: {err}")
 
-if config["parallel"].get("mpi"):
-    MPI = config["parallel"]["mpi"]
-elif NEST["have_mpi"] and shutil.which("mpirun"):
-    # binding off: OpenMPI's default core binding slowed NEST up to 2x here
-    MPI = "mpirun --bind-to none"
-else:
+MPI = config["parallel"].get("mpi") or default_launcher(
+    NEST["have_mpi"], shutil.which("mpirun") is not None
+)
+if MPI is None:
     if any(effective_launch(s)[0] > 1 for s in SIMULATION_RULES):
         fail("tasks > 1 needs NEST built with MPI; this NEST has none: use tasks=1")
     sys.stderr.write(
@@ -76,7 +74,7 @@ else:
     )
     MPI = str(ROOT / "workflow" / "scripts" / "serial_launch.sh")
 
-# the MPI launch shared by every simulation rule; a failed run leaves no partial folder
+# the MPI launch of the simulate rule; a failed run leaves no partial folder
 SIMULATE = (
     "{resources.mpi} -n {resources.tasks} {params.python} -m condrate.simulate"
     " {input.spec} --out {output.sim} --tasks {resources.tasks} --threads {threads}"
@@ -86,3 +84,37 @@ SIMULATE = (
 if os.geteuid() == 0:  # OpenMPI refuses root without these
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+
+# results folders of the experiments, for the {path} wildcard of the generic rules
+EXPERIMENT_PATHS = "|".join(
+    re.sub(r"\(\?P<\w+>([^)]*)\)", r"\1", experiments.path_regex(e))
+    for e in experiments.EXPERIMENTS.values()
+)
+
+SHARED_KEYS = ("models_dir", "model_params", "glif_mechanism", "nest")
+
+
+def stage_config(*sections):
+    """The part of the config that a rule reads (a change elsewhere does not rerun it).
+    Sections are top-level keys or "theory.<experiment>" (only that experiment)."""
+    out = {k: config[k] for k in SHARED_KEYS if k in config}
+    for section in sections:
+        top, _, sub = section.partition(".")
+        if sub:
+            out.setdefault(top, {})[sub] = config[top][sub]
+        elif top in config:
+            out[top] = config[top]
+    return out
+
+
+def spec_config(wildcards):
+    return stage_config(*experiments.match_path(wildcards.path)[0].sections)
+
+
+def spec_inputs(wildcards):
+    """The parameter files and the extra inputs of the experiment at {path}."""
+    exp, values = experiments.match_path(wildcards.path)
+    out = {"model_file": ROOT / config["models_dir"] / f"{values['model']}.yaml"}
+    if "network" in exp.sections:
+        out["network_file"] = network_file(wildcards)
+    return out | {k: v.format(**values) for k, v in exp.inputs.items()}

@@ -1,65 +1,11 @@
-# f-I curves under added membrane conductance and the threshold-shift fit.
-
-
-rule fi_spec:
-    input:
-        model=model_file,
-    output:
-        spec="results/fi/{model}/spec.json",
-    log:
-        "logs/fi/{model}/spec.log",
-    benchmark:
-        "benchmarks/fi/{model}/spec.tsv"
-    conda:
-        "../../envs/condrate.yaml"
-    params:
-        root=ROOT,
-        config=fi_config,
-    script:
-        "../scripts/fi_spec.py"
-
-
-rule simulate_fi:
-    input:
-        spec=rules.fi_spec.output.spec,
-    output:
-        sim=directory("results/fi/{model}/sim"),
-    log:
-        "logs/fi/{model}/simulate.log",
-    benchmark:
-        "benchmarks/fi/{model}/simulate.tsv"
-    conda:
-        "../../envs/condrate.yaml"
-    threads: THREADS
-    resources:
-        mpi=MPI,
-        tasks=TASKS,
-        vp=VP,
-    params:
-        python=PYTHON,
-    shell:
-        SIMULATE
-
-
-rule gather_fi_spikes:
-    input:
-        sim=rules.simulate_fi.output.sim,
-    output:
-        spikes="results/fi/{model}/spikes.parquet",
-    log:
-        "logs/fi/{model}/gather.log",
-    benchmark:
-        "benchmarks/fi/{model}/gather.tsv"
-    conda:
-        "../../envs/condrate.yaml"
-    script:
-        "../scripts/gather_spikes.py"
+# f-I curves under added membrane conductance and the threshold-shift fit
+# (spec, simulate and gather: simulation.smk).
 
 
 rule fi_curves:
     input:
-        spec=rules.fi_spec.output.spec,
-        spikes=rules.gather_fi_spikes.output.spikes,
+        spec="results/fi/{model}/spec.json",
+        spikes="results/fi/{model}/spikes.parquet",
     output:
         curves="results/fi/{model}/fi_curves.csv",
     log:
@@ -68,15 +14,17 @@ rule fi_curves:
         "benchmarks/fi/{model}/curves.tsv"
     conda:
         "../../envs/condrate.yaml"
+    params:
+        entry="condrate.fi.stage.write_fi_curves",
     script:
-        "../scripts/fi_curves.py"
+        "../scripts/run_stage.py"
 
 
 rule fit_threshold:
     input:
         curves=rules.fi_curves.output.curves,
-        spikes=rules.gather_fi_spikes.output.spikes,
-        spec=rules.fi_spec.output.spec,
+        spikes="results/fi/{model}/spikes.parquet",
+        spec="results/fi/{model}/spec.json",
     output:
         fit="results/fi/{model}/threshold_fit.json",
     log:
@@ -85,8 +33,10 @@ rule fit_threshold:
         "benchmarks/fi/{model}/fit.tsv"
     conda:
         "../../envs/condrate.yaml"
+    params:
+        entry="condrate.fi.stage.write_threshold_fit",
     script:
-        "../scripts/fit_threshold.py"
+        "../scripts/run_stage.py"
 
 
 rule plot_fi_shift:
@@ -104,5 +54,7 @@ rule plot_fi_shift:
         "benchmarks/figures/fi_shift_{model}.tsv"
     conda:
         "../../envs/condrate.yaml"
+    params:
+        entry="condrate.fi.stage.plot_fi_shift",
     script:
-        "../scripts/plot_fi_shift.py"
+        "../scripts/run_stage.py"

@@ -1,67 +1,12 @@
-# E/I balanced network: simulate over MPI, gather, statistics, balanced-state sweeps.
-
-
-rule network_spec:
-    input:
-        model=model_file,
-        network=network_file,
-    output:
-        spec="results/network/{model}/{run}/spec.json",
-    log:
-        "logs/network/{model}/{run}/spec.log",
-    benchmark:
-        "benchmarks/network/{model}/{run}/spec.tsv"
-    conda:
-        "../../envs/condrate.yaml"
-    params:
-        root=ROOT,
-        config=network_config,
-    script:
-        "../scripts/network_spec.py"
-
-
-rule simulate_network:
-    input:
-        spec=rules.network_spec.output.spec,
-    output:
-        sim=directory("results/network/{model}/{run}/sim"),
-    log:
-        "logs/network/{model}/{run}/simulate.log",
-    benchmark:
-        "benchmarks/network/{model}/{run}/simulate.tsv"
-    conda:
-        "../../envs/condrate.yaml"
-    threads: THREADS
-    resources:
-        mpi=MPI,
-        tasks=TASKS,
-        vp=VP,
-    params:
-        python=PYTHON,
-    shell:
-        SIMULATE
-
-
-rule gather_network_spikes:
-    input:
-        sim=rules.simulate_network.output.sim,
-    output:
-        spikes="results/network/{model}/{run}/spikes.parquet",
-    log:
-        "logs/network/{model}/{run}/gather.log",
-    benchmark:
-        "benchmarks/network/{model}/{run}/gather.tsv"
-    conda:
-        "../../envs/condrate.yaml"
-    script:
-        "../scripts/gather_spikes.py"
+# E/I balanced network: statistics of each run and the balanced-state sweeps
+# (spec, simulate and gather: simulation.smk).
 
 
 rule network_stats:
     input:
-        spec=rules.network_spec.output.spec,
-        spikes=rules.gather_network_spikes.output.spikes,
-        sim=rules.simulate_network.output.sim,
+        spec="results/network/{model}/{run}/spec.json",
+        spikes="results/network/{model}/{run}/spikes.parquet",
+        sim="results/network/{model}/{run}/sim",
     output:
         stats="results/network/{model}/{run}/stats.json",
     log:
@@ -70,13 +15,15 @@ rule network_stats:
         "benchmarks/network/{model}/{run}/stats.tsv"
     conda:
         "../../envs/condrate.yaml"
+    params:
+        entry="condrate.network.stage.write_network_stats",
     script:
-        "../scripts/network_stats.py"
+        "../scripts/run_stage.py"
 
 
 rule plot_network_activity:
     input:
-        spikes=rules.gather_network_spikes.output.spikes,
+        spikes="results/network/{model}/{run}/spikes.parquet",
         stats=rules.network_stats.output.stats,
     output:
         pdf="results/figures/network_{model}_{run}.pdf",
@@ -87,8 +34,10 @@ rule plot_network_activity:
         "benchmarks/figures/network_{model}_{run}.tsv"
     conda:
         "../../envs/condrate.yaml"
+    params:
+        entry="condrate.network.stage.plot_activity",
     script:
-        "../scripts/plot_network_activity.py"
+        "../scripts/run_stage.py"
 
 
 rule balanced_state:
@@ -113,5 +62,7 @@ rule balanced_state:
         "benchmarks/network/{model}/balanced_state.tsv"
     conda:
         "../../envs/condrate.yaml"
+    params:
+        entry="condrate.network.stage.write_balanced_state",
     script:
-        "../scripts/balanced_state.py"
+        "../scripts/run_stage.py"

@@ -1,36 +1,4 @@
-# What each rule reads from the config, input functions, and the final targets.
-
-
-SHARED_KEYS = ("models_dir", "model_params", "glif_mechanism", "nest")
-
-
-def stage_config(*sections):
-    """The part of the config a stage reads: a change elsewhere does not rerun it."""
-    return {k: config[k] for k in SHARED_KEYS + sections if k in config}
-
-
-def fi_config(wildcards):
-    return stage_config("fi")
-
-
-def network_config(wildcards):
-    return stage_config("network")
-
-
-def theory_config(experiment):
-    """Params function for one theory experiment: the network section and only its own
-    theory section, so a change to another experiment does not rerun this one."""
-
-    def params(wildcards):
-        return stage_config("network") | {
-            "theory": {experiment: config["theory"][experiment]}
-        }
-
-    return params
-
-
-def model_file(wildcards):
-    return ROOT / config["models_dir"] / f"{wildcards.model}.yaml"
+# Input functions of the analysis rules and the final targets.
 
 
 STAGES = config.get("stages", ["fi", "network", "theory"])

@@ -1,103 +1,150 @@
-# Rate equations derived from the conductance equations, verified against NEST.
+# Rate equations derived from the conductance equations, verified against NEST: one
+# rule per experiment (the open-loop and feedback runs: simulation.smk), then the
+# summary over all of them. Theory results carry the open-loop run's provenance.
+
+FIT = "results/fi/{model}/threshold_fit.json"
+OPENLOOP = "results/theory/{model}/openloop"
+FEEDBACK = "results/theory/{model}/feedback"
 
 
-rule openloop_spec:
+rule theory_derive:
     input:
-        model=model_file,
-        network=network_file,
-    output:
-        spec="results/theory/{model}/openloop/spec.json",
-    log:
-        "logs/theory/{model}/openloop_spec.log",
-    benchmark:
-        "benchmarks/theory/{model}/openloop_spec.tsv"
-    conda:
-        "../../envs/condrate.yaml"
-    params:
-        root=ROOT,
-        config=theory_config("openloop"),
-    script:
-        "../scripts/openloop_spec.py"
-
-
-rule simulate_openloop:
-    input:
-        spec=rules.openloop_spec.output.spec,
-    output:
-        sim=directory("results/theory/{model}/openloop/sim"),
-    log:
-        "logs/theory/{model}/openloop_simulate.log",
-    benchmark:
-        "benchmarks/theory/{model}/openloop_simulate.tsv"
-    conda:
-        "../../envs/condrate.yaml"
-    threads: THREADS
-    resources:
-        mpi=MPI,
-        tasks=TASKS,
-        vp=VP,
-    params:
-        python=PYTHON,
-    shell:
-        SIMULATE
-
-
-rule gather_openloop_spikes:
-    input:
-        sim=rules.simulate_openloop.output.sim,
-    output:
-        spikes="results/theory/{model}/openloop/spikes.parquet",
-    log:
-        "logs/theory/{model}/openloop_gather.log",
-    benchmark:
-        "benchmarks/theory/{model}/openloop_gather.tsv"
-    conda:
-        "../../envs/condrate.yaml"
-    script:
-        "../scripts/gather_spikes.py"
-
-
-rule verify_theory:
-    input:
-        fit="results/fi/{model}/threshold_fit.json",
+        fit=FIT,
         base_spec=base_spec,
-        ol_spec=rules.openloop_spec.output.spec,
-        ol_spikes=rules.gather_openloop_spikes.output.spikes,
-        ext=ext_stats,
-        fb_spec=rules.feedback_spec.output.spec,
-        fb_spikes=rules.gather_feedback_spikes.output.spikes,
-        step_csv="results/network/{model}/step_response.csv",
-        step_json="results/network/{model}/step_response.json",
+        provenance=f"{OPENLOOP}/spikes.parquet",
     output:
         derived="results/theory/{model}/derived_params.json",
-        csv="results/theory/{model}/verification.csv",
-        summary="results/theory/{model}/summary.json",
-        scatter_pdf=report(
-            "results/figures/theory_predicted_vs_simulated_{model}.pdf",
-            caption="../report/theory_predicted_vs_simulated.rst",
+    log:
+        "logs/theory/{model}/derive.log",
+    benchmark:
+        "benchmarks/theory/{model}/derive.tsv"
+    conda:
+        "../../envs/condrate.yaml"
+    params:
+        entry="condrate.theory.stage.write_derived",
+    script:
+        "../scripts/run_stage.py"
+
+
+rule theory_openloop:
+    input:
+        fit=FIT,
+        base_spec=base_spec,
+        ol_spec=f"{OPENLOOP}/spec.json",
+        ol_spikes=f"{OPENLOOP}/spikes.parquet",
+    output:
+        rows=f"{OPENLOOP}/rows.json",
+    log:
+        "logs/theory/{model}/openloop.log",
+    benchmark:
+        "benchmarks/theory/{model}/openloop.tsv"
+    conda:
+        "../../envs/condrate.yaml"
+    params:
+        entry="condrate.theory.stage.write_openloop",
+    script:
+        "../scripts/run_stage.py"
+
+
+rule theory_closedloop:
+    input:
+        fit=FIT,
+        base_spec=base_spec,
+        ext=ext_stats,
+    output:
+        closedloop="results/theory/{model}/closedloop/rows.json",
+        pdf=report(
+            "results/figures/theory_rates_vs_input_{model}.pdf",
+            caption="../report/theory_rates_vs_input.rst",
         ),
-        scatter_png="results/figures/theory_predicted_vs_simulated_{model}.png",
-        curves_pdf="results/figures/theory_rates_vs_input_{model}.pdf",
-        curves_png="results/figures/theory_rates_vs_input_{model}.png",
+        png="results/figures/theory_rates_vs_input_{model}.png",
+    log:
+        "logs/theory/{model}/closedloop.log",
+    benchmark:
+        "benchmarks/theory/{model}/closedloop.tsv"
+    conda:
+        "../../envs/condrate.yaml"
+    params:
+        entry="condrate.theory.stage.write_closedloop",
+    script:
+        "../scripts/run_stage.py"
+
+
+rule theory_feedback:
+    input:
+        fit=FIT,
+        base_spec=base_spec,
+        fb_spec=f"{FEEDBACK}/spec.json",
+        fb_spikes=f"{FEEDBACK}/spikes.parquet",
+    output:
+        rows=f"{FEEDBACK}/rows.json",
         fb_csv="results/theory/{model}/uniform_feedback.csv",
         fb_json="results/theory/{model}/uniform_feedback.json",
-        feedback_pdf=report(
+        pdf=report(
             "results/figures/theory_uniform_feedback_{model}.pdf",
             caption="../report/theory_uniform_feedback.rst",
         ),
-        feedback_png="results/figures/theory_uniform_feedback_{model}.png",
-        step_csv="results/theory/{model}/step_dynamics.csv",
-        step_json="results/theory/{model}/step_dynamics.json",
-        step_pdf=report(
+        png="results/figures/theory_uniform_feedback_{model}.png",
+    log:
+        "logs/theory/{model}/feedback.log",
+    benchmark:
+        "benchmarks/theory/{model}/feedback.tsv"
+    conda:
+        "../../envs/condrate.yaml"
+    params:
+        entry="condrate.theory.stage.write_feedback",
+    script:
+        "../scripts/run_stage.py"
+
+
+rule theory_step:
+    input:
+        fit=FIT,
+        base_spec=base_spec,
+        step_csv="results/network/{model}/step_response.csv",
+        step_json="results/network/{model}/step_response.json",
+        provenance=f"{OPENLOOP}/spikes.parquet",
+    output:
+        dynamics_csv="results/theory/{model}/step_dynamics.csv",
+        dynamics_json="results/theory/{model}/step_dynamics.json",
+        pdf=report(
             "results/figures/theory_step_dynamics_{model}.pdf",
             caption="../report/theory_step_dynamics.rst",
         ),
-        step_png="results/figures/theory_step_dynamics_{model}.png",
+        png="results/figures/theory_step_dynamics_{model}.png",
     log:
-        "logs/theory/{model}/verify.log",
+        "logs/theory/{model}/step.log",
     benchmark:
-        "benchmarks/theory/{model}/verify.tsv"
+        "benchmarks/theory/{model}/step.tsv"
     conda:
         "../../envs/condrate.yaml"
+    params:
+        entry="condrate.theory.stage.write_step",
     script:
-        "../scripts/verify_theory.py"
+        "../scripts/run_stage.py"
+
+
+rule theory_summary:
+    input:
+        openloop=rules.theory_openloop.output.rows,
+        closedloop=rules.theory_closedloop.output.closedloop,
+        feedback=rules.theory_feedback.output.rows,
+        provenance=f"{OPENLOOP}/spikes.parquet",
+    output:
+        csv="results/theory/{model}/verification.csv",
+        summary="results/theory/{model}/summary.json",
+        pdf=report(
+            "results/figures/theory_predicted_vs_simulated_{model}.pdf",
+            caption="../report/theory_predicted_vs_simulated.rst",
+        ),
+        png="results/figures/theory_predicted_vs_simulated_{model}.png",
+    log:
+        "logs/theory/{model}/summary.log",
+    benchmark:
+        "benchmarks/theory/{model}/summary.tsv"
+    conda:
+        "../../envs/condrate.yaml"
+    params:
+        entry="condrate.theory.stage.write_summary",
+    script:
+        "../scripts/run_stage.py"

@@ -1,0 +1,189 @@
+"""E/I balanced network: derived parameters (pure), then create and connect phases.
+
+Populations: N_E excitatory and N_I inhibitory neurons (4:1 by default), each neuron
+receiving exactly K_E excitatory, K_I inhibitory and K_ext external Poisson inputs.
+Peak conductances scale as G_ref sqrt(K_ref/K) per pathway. All conductances are positive nS;
+the sign NEST needs for inhibition comes from params.nest_weight.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import yaml
+
+from ..criteria import inhibitory_indegree
+from ..nestrun.recorders import spike_recorder
+from ..params import NeuronModel, model_spec, nest_weight
+from ..protocol import Experiment, Nodes
+from .balance import step_times
+
+
+def unit_value(entry, unit):
+    """Value of a {value, unit} entry after checking its unit."""
+    if entry["unit"] != unit:
+        raise ValueError(f"expected unit {unit}, got {entry['unit']}")
+    return entry["value"]
+
+
+def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
+    """All numbers the network build needs, from the parameter file and the config.
+
+    net: the config's network section for one run (N_E, N_I, K_E, K_I, K_ext,
+    nu_ext_Hz, t_sim_ms, ...). Returns peak conductances (nS) after 1/sqrt(K)
+    scaling, delays (ms), initial-V_m range (mV), external drive (Hz).
+    """
+    p = net_file["per_model"][model.name]
+    K_ref = unit_value(net_file["K_ref"], "1")
+    scale = {
+        k: math.sqrt(K_ref[ref] / net[k]) if net[k] > 0 else 0.0
+        for k, ref in (("K_E", "E"), ("K_I", "I"), ("K_ext", "ext"))
+    }
+    lo, hi = unit_value(net_file["V_m_init"], "1")
+    V_top = model.V_th_mV if model.V_th_mV is not None else model.params["V_T"]
+    span = V_top - model.E_L_mV
+    return {
+        "G_EE_nS": unit_value(p["G_E"], "nS") * scale["K_E"],
+        "G_I_nS": unit_value(p["G_I"], "nS") * scale["K_I"],
+        "G_ext_nS": unit_value(p["G_ext"], "nS") * scale["K_ext"],
+        "delay_ms": list(unit_value(net_file["delay"], "ms")),
+        "V_m_init_mV": [model.E_L_mV + lo * span, model.E_L_mV + hi * span],
+        "ext_rate_total_Hz": net["K_ext"] * net["nu_ext_Hz"],
+        "K_scale": scale,
+    }
+
+
+def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
+    """Create populations, external drive and recorders. Returns a dict of node collections.
+
+    The external input of each neuron is one Poisson process at K_ext * nu_ext (the
+    superposition of K_ext independent Poisson inputs). With a ``step`` in the run,
+    the rate alternates between nu_ext and step.nu_ext_Hz from step.t_ms on
+    (see balance.step_times).
+    """
+    E = nest.Create(model.nest_model, net["N_E"], params=model.nest_params())
+    I = nest.Create(model.nest_model, net["N_I"], params=model.nest_params())
+    neurons = E + I
+    neurons.V_m = nest.random.uniform(*d["V_m_init_mV"])
+    if net["I_ext_pA"]:
+        if model.has_I_e:
+            neurons.I_e = float(net["I_ext_pA"])
+        else:  # glif_cond has no I_e
+            dc = nest.Create("dc_generator", params={"amplitude": float(net["I_ext_pA"])})
+            nest.Connect(dc, neurons)
+    step = net.get("step")
+    if net["K_ext"] == 0:
+        ext = None
+    elif step:
+        ups, downs = step_times(step, net["t_sim_ms"])
+        times = [nest.resolution] + sorted(ups + downs)
+        high, low = net["K_ext"] * step["nu_ext_Hz"], d["ext_rate_total_Hz"]
+        values = [low] + [high if t in ups else low for t in times[1:]]
+        ext = nest.Create("inhomogeneous_poisson_generator",
+                          params={"rate_times": times, "rate_values": values})
+    else:
+        ext = nest.Create("poisson_generator", params={"rate": d["ext_rate_total_Hz"]})
+    spikes = spike_recorder(nest)
+    meter = nest.Create("multimeter", params={
+        "record_to": "ascii", "label": "state", "interval": 1.0,
+        "record_from": ["V_m", model.excitatory.recordable, model.inhibitory.recordable],
+    })
+    return {"E": E, "I": I, "neurons": neurons, "ext": ext, "spikes": spikes, "meter": meter,
+            "sample": sample}
+
+
+def connect(nest, model: NeuronModel, net: dict, d: dict, nodes: dict) -> None:
+    """Fixed in-degree random connections, uniform delays, external drive, recorders."""
+    lo, hi = d["delay_ms"]
+    delay = nest.random.uniform(lo, hi) if hi > lo else lo
+    w_E, r_E = nest_weight(model, "excitatory", d["G_EE_nS"])
+    w_I, r_I = nest_weight(model, "inhibitory", d["G_I_nS"])
+    w_X, r_X = nest_weight(model, "excitatory", d["G_ext_nS"])
+    rule = {"allow_autapses": False, "allow_multapses": True}
+    nest.Connect(nodes["E"], nodes["neurons"], {"rule": "fixed_indegree", "indegree": net["K_E"], **rule},
+                 {"weight": w_E, "delay": delay, "receptor_type": r_E})
+    nest.Connect(nodes["I"], nodes["neurons"], {"rule": "fixed_indegree", "indegree": net["K_I"], **rule},
+                 {"weight": w_I, "delay": delay, "receptor_type": r_I})
+    if nodes["ext"] is not None:
+        nest.Connect(nodes["ext"], nodes["neurons"], "all_to_all",
+                     {"weight": w_X, "delay": d["delay_ms"][0], "receptor_type": r_X})
+    nest.Connect(nodes["neurons"], nodes["spikes"])
+    n_E, n_I = len(nodes["E"]), len(nodes["I"])
+    k = nodes["sample"]
+    sample = nodes["E"][: min(k, n_E)] + nodes["I"][: min(inhibitory_indegree(k), n_I)]
+    nest.Connect(nodes["meter"], sample)
+
+
+def run_settings(config: dict, run: str) -> dict:
+    """The network section for one run: the base settings with the run's changes.
+
+    Runs are named after network.name: "<name>" (base), "<name>-ext<rate>" (external
+    rate sweep), "<name>-K<K_E>" (in-degree sweep at K_I = K_E/4, K_ext = K_E) and
+    "<name>-step" (external-rate step).
+    """
+    net = {k: v for k, v in config["network"].items() if k not in ("sweeps", "stats", "models")}
+    sweeps = config["network"].get("sweeps", {})
+    base = net["name"]
+    suffix = run[len(base):] if run.startswith(base) else None
+    if suffix == "":
+        pass
+    elif suffix and suffix.startswith("-ext"):
+        net["nu_ext_Hz"] = float(suffix[4:])
+    elif suffix and suffix.startswith("-K"):
+        k = int(suffix[2:])
+        net.update(K_E=k, K_I=inhibitory_indegree(k), K_ext=k)
+    elif suffix == "-step":
+        net["step"] = dict(sweeps["step"])
+    else:
+        raise ValueError(f"unknown network run '{run}'")
+    return net
+
+
+def sweep_runs(config: dict) -> dict:
+    """Run names per experiment: {"base": [...], "ext": [...], "K": [...], "step": [...]}."""
+    name = config["network"]["name"]
+    sweeps = config["network"].get("sweeps", {})
+    return {
+        "base": [name],
+        "ext": [f"{name}-ext{float(r)}" for r in sweeps.get("nu_ext_Hz", [])],
+        "K": [f"{name}-K{int(k)}" for k in sweeps.get("K_E", [])],
+        "step": [f"{name}-step"] if sweeps.get("step") else [],
+    }
+
+
+def network_spec(config: dict, model_name: str, run: str, root=".") -> dict:
+    """Everything the MPI job needs to build one network run, as plain JSON."""
+    model, entries = model_spec(config, model_name, root)
+    with open(Path(root) / config["models_dir"] / f"{config['network']['parameters']}.yaml") as fh:
+        net_file = yaml.safe_load(fh)
+    net = run_settings(config, run)
+    return entries | {
+        "kind": "network",
+        "run": run,
+        "network_file": net_file,
+        "network": net,
+        "derived": derive(net_file, model, net),
+        "kernel": dict(config["nest"]),
+        "duration_ms": net["t_sim_ms"],
+        "config": config,
+    }
+
+
+def build(nest, model: NeuronModel, spec: dict) -> Nodes:
+    """Create and connect the network of ``spec``; spikes and the multimeter ("state")."""
+    net, d = spec["network"], spec["derived"]
+    nodes = create(nest, model, net, d, net["record_sample"])
+    connect(nest, model, net, d, nodes)
+    return Nodes(nodes["neurons"], {"spikes": nodes["spikes"], "state": nodes["meter"]})
+
+
+def analyse(spec: dict, spikes) -> dict:
+    """Per population statistics of the run (see network.stage.network_stats)."""
+    from .stage import network_stats
+
+    return network_stats(spec, spikes, None)
+
+
+EXPERIMENT = Experiment(kind="network", path="network/{model}/{run}", sections=("network",),
+                        spec=network_spec, build=build, analyse=analyse)

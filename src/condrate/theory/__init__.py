@@ -1,0 +1,2 @@
+"""The theory stage: rate-model quantities derived from the conductance equations and
+their predictions checked against NEST."""

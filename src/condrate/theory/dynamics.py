@@ -1,0 +1,119 @@
+"""Dynamics of the rate model, tau dmu/dt = -mu + W f(mu) + h (Lecture eq. 11.32), and
+its response to the network's step of the external rate.
+
+Units as in rate_model: W in pC, rates in Hz, currents in pA. The Euler integration
+runs in seconds, the unit in which W (pC) times a rate (Hz) is a current (pA); the
+inputs and outputs of :func:`model_step_response` are in ms like the rest of condrate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..units import MS_PER_S, S_PER_MS
+from . import rate_model as rt
+from .rate_model import f_linear
+
+
+def rate_dynamics(p: dict, h_of_t, tau_s: float, dt_s: float, t_end_s: float,
+                  mu0=(0.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
+    """Euler integration of tau dmu/dt = -mu + W f(mu) + h(t), f threshold-linear.
+
+    h_of_t(t) -> external input minus threshold (pA) per population.
+    Returns (times s, rates Hz of shape (n, 2))."""
+    W, beta = np.asarray(p["W_pC"]), p["beta_Hz_per_pA"]
+    n = int(round(t_end_s / dt_s))
+    mu = np.array(mu0, float)
+    t = np.arange(n) * dt_s
+    rates = np.empty((n, 2))
+    for k in range(n):
+        rates[k] = f_linear(mu, beta)
+        mu = mu + dt_s / tau_s * (-mu + W @ rates[k] + h_of_t(t[k]))
+    return t, rates
+
+
+def synaptic_rate_dynamics(p: dict, nu_of_t, dt_s: float, t_end_s: float, r0,
+                           nu0_Hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """Euler integration of the rate model with synaptic filtering (Dayan & Abbott 7.2):
+    r = f(sum_b W_b s_b + W_ext s_ext - theta), tau_b ds_b/dt = -s_b + r_b, and the
+    external rate filtered by its synapse alike. tau_b from p["synapses"] (s); the same
+    fixed points as rate_dynamics, but the input follows with the synaptic time constants.
+
+    nu_of_t(t) -> external rate (Hz); r0: rates (Hz) at t = 0, at rest with nu0_Hz.
+    Returns (times s, rates Hz of shape (n, 2))."""
+    W, W_ext, beta = np.asarray(p["W_pC"]), np.asarray(p["W_ext_pC"]), p["beta_Hz_per_pA"]
+    syn = p["synapses"]
+    tau = np.array([syn["E"].tau_ms, syn["I"].tau_ms]) * S_PER_MS
+    tau_x = syn["ext"].tau_ms * S_PER_MS
+    n = int(round(t_end_s / dt_s))
+    s, s_x = np.array(r0, float), float(nu0_Hz)
+    t = np.arange(n) * dt_s
+    rates = np.empty((n, 2))
+    for k in range(n):
+        rates[k] = f_linear(W @ s + W_ext * s_x - p["theta_pA"], beta)
+        s = s + dt_s / tau * (rates[k] - s)
+        s_x = s_x + dt_s / tau_x * (nu_of_t(t[k]) - s_x)
+    return t, rates
+
+
+def model_step_response(p: dict, step: dict, measured: dict) -> tuple[dict, dict]:
+    """The rate model's response to the network's step of the external rate.
+
+    From the fixed point at the base rate, three versions of the dynamics with the
+    threshold-linear f: tau dmu/dt = -mu + W f(mu) + h with tau = tau_m (the lecture's
+    choice) or tau_eff = C_m / g_total (the high-conductance membrane), and the
+    synaptic rate model (each input filtered by its synapse's tau). The
+    network records the rate of all neurons; E and I share their inputs here, so the
+    model's r_E = r_I is that rate. Returns the table on the measured time grid (ms
+    from the step), the response times (to 63 % of the change) and the peak of the
+    normalised change in the first half of the up phase (> 1: an overshoot)."""
+    nu0, nu1 = step["nu_ext_before_Hz"], step["step"]["nu_ext_Hz"]
+    start = rt.rest_fixed_point(rt.linear_fixed_points(p, nu0))
+    t_ms = np.asarray(measured["t_ms"], float)
+    table = {"t_ms": t_ms, "simulated_Hz": measured["rate_Hz"],
+             "simulated_smooth_Hz": measured["smooth_Hz"]}
+    times = {"simulated": step["response_time_ms"]}
+    peaks = {"simulated": peak_change(t_ms, measured["smooth_Hz"])}
+    # Euler steps well inside the fastest mode, tau / (1 + |beta lambda(W)|)
+    fast = 1 + np.max(np.abs(np.linalg.eigvals(p["beta_Hz_per_pA"] * np.asarray(p["W_pC"]))))
+    t_end = t_ms.max() * S_PER_MS
+    for name in ("tau_m", "tau_eff", "synaptic"):
+        if start is None:
+            table[f"predicted_Hz_{name}"], times[name], peaks[name] = [None] * t_ms.size, None, None
+            continue
+        if name == "synaptic":
+            tau_s = min(s.tau_ms for s in p["synapses"].values()) * S_PER_MS
+            dt = 0.1 * tau_s / fast
+            t, r = synaptic_rate_dynamics(p, lambda _t: nu1, dt, t_end + dt,
+                                          start["rates_Hz"], nu0)
+        else:
+            tau_s = step[f"{name}_ms"] * S_PER_MS
+            dt = 0.1 * tau_s / fast
+            h1 = np.asarray(p["W_ext_pC"]) * nu1 - p["theta_pA"]
+            t, r = rate_dynamics(p, lambda _t: h1, tau_s, dt, t_end + dt,
+                                 rt.drive(p, start["rates_Hz"], nu0))
+        rate = r[:, 0]
+        table[f"predicted_Hz_{name}"] = np.where(t_ms < 0, rate[0], np.interp(t_ms * S_PER_MS, t, rate))
+        change = rate - rate[0]
+        # first time at 63 % of the final change, for a rise or a fall alike
+        reached = np.flatnonzero(change / change[-1] >= 1 - np.exp(-1)) if change[-1] else []
+        times[name] = float(t[reached[0]] * MS_PER_S) if len(reached) else None
+        peaks[name] = peak_change(t_ms, table[f"predicted_Hz_{name}"])
+    return table, {"response_time_ms": times, "peak_normalised_change": peaks,
+                   "rate_before_Hz": start and start["rates_Hz"][0],
+                   "tau_m_ms": step["tau_m_ms"], "tau_eff_ms": step["tau_eff_ms"]}
+
+
+def normalised_change(t_ms, rate):
+    """(r - r_before) / (r_after - r_before): before = mean over t < 0, after = mean over
+    the second half of the up phase (t >= t_max / 2); NaN if the rate does not change."""
+    t, y = np.asarray(t_ms, float), np.asarray(rate, float)
+    before, after = np.nanmean(y[t < 0]), np.nanmean(y[t >= t.max() / 2])
+    return (y - before) / (after - before) if after != before else np.full(y.shape, np.nan)
+
+
+def peak_change(t_ms, rate):
+    """Largest normalised change in the first half of the up phase (None if undefined)."""
+    t = np.asarray(t_ms, float)
+    z = normalised_change(t, rate)[(t >= 0) & (t < t.max() / 2)]
+    return None if np.all(np.isnan(z)) else float(np.nanmax(z))

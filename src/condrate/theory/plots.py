@@ -1,0 +1,141 @@
+"""Figures of the rate-theory verification."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..io import none_to_nan
+from ..network.plots import label_rate_vs_input
+from ..plotstyle import STYLE, plt
+
+
+def _col(rows, key):
+    return none_to_nan(rows[key])
+
+
+def predicted_vs_simulated(rows: dict, summ: dict, title: str):
+    exp = np.asarray(rows["experiment"])
+    sim = _col(rows, "simulated_Hz")
+    top = 2 * np.nanmax(sim)  # predictions beyond are drawn on the upper edge
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.0), sharey=True)
+        for ax, f, label in ((axes[0], "linear", "threshold-linear f"),
+                             (axes[1], "fluct", "fluctuation-aware f")):
+            pred = np.minimum(_col(rows, f"predicted_Hz_{f}"), top)
+            for e, mk, col in (("open_loop", "o", "tab:purple"), ("closed_loop", "s", "tab:orange"),
+                               ("uniform_feedback", "^", "tab:green")):
+                k = exp == e
+                s = summ.get(e, {}).get(f, {})
+                med = s.get("median_rel_error")
+                ax.plot(sim[k], pred[k], mk, ms=3, color=col, alpha=0.8,
+                        label=f"{e.replace('_', ' ')}: median err "
+                              f"{'n/a' if med is None else f'{100 * med:.0f}%'}")
+            ax.plot([0, top], [0, top], "k-", lw=0.6)
+            for axis in (ax.set_xscale, ax.set_yscale):
+                axis("symlog", linthresh=1.0)
+            ax.set_xlim(0, top)
+            ax.set_ylim(0, top * 1.05)
+            ax.set_title(label)
+            ax.set_xlabel("simulated rate (Hz)")
+            ax.legend(frameon=False, loc="upper left")
+        axes[0].set_ylabel("predicted rate (Hz; clipped at the top)")
+        fig.suptitle(title)
+        fig.tight_layout()
+    return fig
+
+
+def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | None = None):
+    exp, pop = np.asarray(rows["experiment"]), np.asarray(rows["population"])
+    nu = np.array([float(c.split("=")[1]) if e == "closed_loop" else np.nan
+                   for c, e in zip(rows["condition"], exp)])
+    sim = _col(rows, "simulated_Hz")
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(3.4, 2.8))
+        for p, col in (("E", "tab:red"), ("I", "tab:blue")):
+            k = (exp == "closed_loop") & (pop == p)
+            ax.plot(nu[k], sim[k], "o", ms=3, color=col, label=f"NEST {p}")
+        ax.plot(curves["nu_ext_Hz"], curves["linear"], "k--", lw=0.8, label="threshold-linear f")
+        ax.plot(curves["nu_ext_Hz"], curves["fluct"], "k-", lw=0.8, label="fluctuation-aware f")
+        if diagnostics and diagnostics["runs"]:
+            runs = diagnostics["runs"]
+            ax.plot([q["nu_ext_Hz"] for q in runs],
+                    none_to_nan(q["predicted_Hz_fluct_fano"] for q in runs), "kx", ms=4,
+                    label="f (ii), variance x NEST Fano")
+        label_rate_vs_input(ax, title)
+        fig.tight_layout()
+    return fig
+
+
+def uniform_feedback(table: dict, records: list, curves: dict, title: str):
+    """Left: open-loop F(r) per loop gain with both f and the identity (fixed points
+    where they cross). Right: fixed points against the loop gain, theory and NEST."""
+    gain = np.asarray(table["loop_gain"], float)
+    with plt.rc_context(STYLE):
+        fig, (ax, bx) = plt.subplots(1, 2, figsize=(6.8, 3.0))
+        colors = plt.cm.viridis(np.linspace(0, 0.9, len(records)))
+        for rec, col in zip(records, colors):
+            k = gain == rec["loop_gain"]
+            r = np.asarray(table["rate_in_Hz"], float)[k]
+            ax.errorbar(r, np.asarray(table["rate_out_Hz"], float)[k],
+                        np.asarray(table["rate_out_sem_Hz"], float)[k], fmt="o", ms=2.5,
+                        color=col, label=f"$\\kappa$ = {rec['loop_gain']:g}")
+            ax.plot(r, _col(table, "predicted_Hz_fluct")[k], "-", lw=0.8, color=col)
+            ax.plot(r, _col(table, "predicted_Hz_linear")[k], "--", lw=0.6, color=col)
+        top = float(np.max(table["rate_in_Hz"]))
+        ax.plot([0, top], [0, top], "k-", lw=0.6)
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.set_xlabel("input rate r (Hz)")
+        ax.set_ylabel("output rate F(r) (Hz)")
+        ax.set_title("open loop (- - linear, — fluct.)")
+        ax.legend(frameon=False, fontsize=6)
+        g = curves["loop_gain"]
+        bx.plot(g, curves["linear"], "k--", lw=0.8, label="linear $r_o$ (unstable)")
+        bx.plot(g, curves["fluct_threshold"], "k:", lw=0.8, label="fluct. threshold (unstable)")
+        bx.plot(g, curves["fluct_upper"], "k-", lw=0.8, label="fluct. persistent (stable)")
+        kap = np.array([q["loop_gain"] for q in records])
+        thr = none_to_nan(q["simulated_threshold_Hz"] for q in records)
+        bx.plot(kap, thr, "o", mfc="none", color="tab:purple", label="NEST open-loop crossing")
+        bx.plot(kap, [q["closed_loop_after_kick_Hz"] for q in records], "s", ms=4,
+                color="tab:orange", label="NEST network after kick")
+        bx.axvline(1.0, color="0.7", lw=0.6)
+        bx.set_xscale("log")
+        bx.set_xticks(sorted(set(kap.tolist()) | {1.0}), minor=False)
+        bx.set_xticks([], minor=True)
+        bx.xaxis.set_major_formatter(plt.FormatStrFormatter("%g"))
+        bx.set_yscale("symlog", linthresh=1.0)
+        bx.set_ylim(0, None)
+        bx.set_xlabel("loop gain $\\kappa = K\\beta W_o$")
+        bx.set_ylabel("rate (Hz)")
+        bx.legend(frameon=False, fontsize=6)
+        fig.suptitle(f"{title}: uniform excitatory feedback")
+        fig.tight_layout()
+    return fig
+
+
+def step_dynamics(table: dict, summ: dict, title: str):
+    """Normalised response to the step of the external rate: NEST and the rate model."""
+    from .dynamics import normalised_change
+
+    t = np.asarray(table["t_ms"], float)
+    times = summ["response_time_ms"]
+
+    def fmt(x):
+        return "n/a" if x is None else f"{x:.2f} ms"
+
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(3.6, 2.8))
+        ax.plot(t, normalised_change(t, table["simulated_smooth_Hz"]), "-", color="0.3",
+                label=f"NEST (63 % at {fmt(times['simulated'])})")
+        for name, ls, lab in (("tau_m", "--", "$\\tau_m$"), ("tau_eff", ":", "$\\tau_{eff}$"),
+                              ("synaptic", "-", "synaptic $\\tau$")):
+            ax.plot(t, normalised_change(t, _col(table, f"predicted_Hz_{name}")), ls,
+                    color="tab:red", label=f"rate model, {lab} ({fmt(times[name])})")
+        ax.axvline(0, color="0.7", lw=0.6)
+        ax.set_ylim(-1.5, 3.0)  # noise of small changes would hide the model curves
+        ax.set_xlabel("time from the step (ms)")
+        ax.set_ylabel("normalised rate change")
+        ax.set_title(f"{title}: step of the external rate")
+        ax.legend(frameon=False, fontsize=6)
+        fig.tight_layout()
+    return fig

@@ -1,0 +1,158 @@
+"""Rate-model quantities derived from the conductance equations (Lecture 11), and the
+rate model itself: fixed points with stability, dynamics, two transfer functions.
+
+Units: conductances nS, times s inside W (so W r is in pA for r in Hz), potentials
+mV, currents pA, rates Hz. W_ab, W_ext are charges (pC = nS s mV), theta a current.
+
+    W_ab  = K_b c_b G_b tau_b (E_b - v_theta - E_L)        (population level: x in-degree)
+    W_ext = K_ext c_e G_ext tau_e (E_e - E_L - v_theta)
+    theta = I_theta0 + g_L v_theta
+    r_a   = f(sum_b W_ab r_b + W_ext nu_ext + I_ext - theta)
+
+c is 1 for exponential and e for alpha conductances (mean conductance c G tau r).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from scipy import optimize
+
+from ..synapses import network_inputs
+
+POPS = ("E", "I")
+
+
+def threshold_params(model, fit: dict) -> dict:
+    """theta = I_theta0 + g_L v_theta (pA), with beta, v_theta, I_theta0 of the
+    deterministic f-I fit."""
+    v, i0 = fit["v_theta_mV"], fit["I_theta0_pA"]
+    return {"theta_pA": i0 + model.g_L_nS * v, "beta_Hz_per_pA": fit["gain_Hz_per_pA"],
+            "v_theta_mV": v, "I_theta0_pA": i0}
+
+
+def derive(model, d: dict, net: dict, fit: dict) -> dict:
+    """W (2x2), W_ext, theta, beta from the parameters and the deterministic f-I fit."""
+    th = threshold_params(model, fit)
+    syn = network_inputs(model, d, net)
+    w = {b: syn[b].weight_pC(th["v_theta_mV"], model.E_L_mV) for b in syn}
+    return th | {
+        "W_pC": [[w["E"], w["I"]], [w["E"], w["I"]]],  # rows: post E, I; columns: pre E, I
+        "W_ext_pC": [w["ext"], w["ext"]],
+        "synapses": syn,
+    }
+
+
+def drive(p: dict, rates, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> np.ndarray:
+    """mu_a = sum_b W_ab r_b + W_ext nu_ext + I_ext - theta (pA), per population."""
+    W, r = np.asarray(p["W_pC"]), np.asarray(rates, float)
+    return W @ r + np.asarray(p["W_ext_pC"]) * nu_ext_Hz + I_ext_pA - p["theta_pA"]
+
+
+def f_linear(mu, beta):
+    """The derivation's threshold-linear transfer function beta [mu]_+ (Hz)."""
+    return beta * np.clip(mu, 0.0, None)
+
+
+def sources(p: dict, r_E, r_I, nu_ext) -> list:
+    """(SynapticInput, rate Hz) of the three input streams of one neuron."""
+    syn = p["synapses"]
+    return [(syn["E"], r_E), (syn["I"], r_I), (syn["ext"], nu_ext)]
+
+
+def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0)) -> float:
+    """Fluctuation-aware transfer function (ii): the rate averaged over the Gaussian
+    conductance fluctuations of the inputs (transfer.quasi_static_average).
+
+    At each momentary conductance, integrate-and-fire models (fixed V_th, V_reset)
+    use their exact deterministic rate; models without a fixed threshold
+    (hh_cond_exp_traub) use the derivation's own threshold-linear f,
+    beta [I + sum_b g_b (E_b - E_L) - I_theta0 - v_theta (g_L + sum_b g_b)]_+.
+    fano: factors on the variance of the recurrent E and I inputs (1: Poisson); the
+    external input stays Poisson.
+    """
+    from . import transfer
+
+    mom = transfer.conductance_moments(sources(p, r_E, r_I, nu_ext), (*fano, 1.0))
+    E_e, E_i = model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV
+    if model.threshold is not None and "V_reset" in model.params:
+        rate_at = transfer.lif_rate_det(model, E_e, E_i, I_ext_pA)
+    else:
+        beta, v, i0, E_L = (p["beta_Hz_per_pA"], p["v_theta_mV"], p["I_theta0_pA"],
+                            model.E_L_mV)
+
+        def rate_at(ge, gi):
+            mu = I_ext_pA + ge * (E_e - E_L) + gi * (E_i - E_L) - i0 - v * (model.g_L_nS + ge + gi)
+            return f_linear(mu, beta)
+
+    return transfer.quasi_static_average(rate_at, mom)
+
+
+def linear_fixed_points(p: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> list[dict]:
+    """All fixed points of r = beta [W r + h]_+ with their stability (exact).
+
+    For each set of active populations the linear system is solved and kept if
+    consistent (active: mu > 0, inactive: mu <= 0). Stability of
+    tau dmu/dt = -mu + W f(mu) + h: eigenvalues of -1 + W diag(f'(mu)) all < 0.
+    """
+    W, beta = np.asarray(p["W_pC"]), p["beta_Hz_per_pA"]
+    h = np.asarray(p["W_ext_pC"]) * nu_ext_Hz + I_ext_pA - p["theta_pA"]
+    out = []
+    for active in itertools.product((False, True), repeat=2):
+        a = np.array(active)
+        r = np.zeros(2)
+        if a.any():
+            Wa = W[np.ix_(a, a)]
+            A = np.eye(a.sum()) - beta * Wa
+            if abs(np.linalg.det(A)) < 1e-12:
+                continue
+            r[a] = np.linalg.solve(A, beta * h[a])
+        mu = W @ r + h
+        if np.all(mu[a] > 0) and np.all(mu[~a] <= 0):
+            J = -np.eye(2) + W * (beta * a)[None, :]
+            ev = np.linalg.eigvals(J)
+            out.append({"rates_Hz": r.tolist(), "stable": bool(np.all(ev.real < 0)),
+                        "eigenvalues": [complex(e).real for e in ev]})
+    return out
+
+
+def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, I_ext_pA=0.0,
+                       r_max=500.0, fano=(1.0, 1.0)) -> list[dict]:
+    """Fixed points of r = fluct_rate(r, r, nu_ext) with stability.
+
+    E and I neurons of condrate's network receive the same inputs, so r_E = r_I = r
+    and the fixed points are the roots of F(r) - r on [0, r_max], found by sign
+    changes on a grid and refined with brentq; stable where F'(r) < 1.
+    """
+
+    def F(r):
+        return fluct_rate(model, p, r, r, nu_ext_Hz, I_ext_pA, fano)
+
+    grid = np.concatenate([np.linspace(0, 50, 251), np.linspace(50, r_max, 226)[1:]])
+    vals = np.array([F(r) - r for r in grid])
+    h = 1e-3
+    out = []
+    if vals[0] == 0:  # rest: F(0) = 0; stable unless F rises faster than r from 0
+        out.append({"rates_Hz": [0.0, 0.0], "stable": bool(F(h) < h), "slope": F(h) / h})
+    for k in np.flatnonzero(vals[:-1] * vals[1:] < 0):
+        r = optimize.brentq(lambda x: F(x) - x, grid[k], grid[k + 1], xtol=1e-6)
+        slope = (F(r + h) - F(max(r - h, 0.0))) / (r + h - max(r - h, 0.0))
+        out.append({"rates_Hz": [r, r], "stable": bool(slope < 1), "slope": slope})
+    return out
+
+
+def rest_fixed_point(points: list[dict]):
+    """The stable fixed point the network reaches from rest: the lowest stable one."""
+    stable = [q for q in points if q["stable"]]
+    return min(stable, key=lambda q: sum(q["rates_Hz"])) if stable else None
+
+
+def uniform_feedback_rate(theta_pA: float, N: int, W_o_pC: float, beta: float) -> float:
+    """Lecture eq. 11.37: r_o = theta / (N W_o - 1/beta) if N beta W_o > 1, else 0."""
+    return theta_pA / (N * W_o_pC - 1 / beta) if N * beta * W_o_pC > 1 else 0.0
+
+
+def binary_threshold(theta: float, W_row, W_ext: float) -> float:
+    """theta'_i = 2 theta - sum_j W_ij - W_ext (eq. 11.39) for +-1 binary neurons."""
+    return 2 * theta - float(np.sum(W_row)) - W_ext

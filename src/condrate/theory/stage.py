@@ -1,0 +1,106 @@
+"""Entry points of the theory stage, one per workflow rule: file paths in, files out.
+
+derive     W, W_ext, theta and every input with its unit and source;
+openloop   unconnected neurons at fixed input rates;
+closedloop the network over the external-rate sweep (+ diagnostics, figure);
+feedback   excitatory-only networks around the uniform-feedback transition;
+step       the rate model after the network's step of the external rate;
+summary    every experiment's rows in verification.csv, the error summary, figure.
+
+Each theory result carries the provenance of the open-loop run (``provenance``
+input): config, seed, VP count and versions of the theory stage's own simulation.
+"""
+
+from __future__ import annotations
+
+from ..io import read_csv, read_json, write_csv, write_json
+from ..nestrun.spikes import read_spike_meta
+from ..params import model_from_spec
+from ..plotstyle import save
+from ..spiketrains import SpikeTrains
+from . import dynamics, openloop, plots
+from . import feedback as fb
+from . import rate_model as rt
+from . import verification as ver
+
+
+def _one(files):
+    """The single file of an input that Snakemake gives as a list (input functions)."""
+    if isinstance(files, (list, tuple)):
+        (files,) = files
+    return files
+
+
+def load_rate_model(fit, base_spec) -> tuple:
+    """(model, rate-model parameters p, base network spec) from the deterministic f-I
+    fit and the base network's spec (paths)."""
+    fit_det = read_json(fit)["deterministic"]
+    base = read_json(_one(base_spec))
+    model = model_from_spec(base)
+    return model, rt.derive(model, base["derived"], base["network"], fit_det), base
+
+
+def _provenance(spikes_path) -> dict:
+    return read_spike_meta(spikes_path)["provenance"]
+
+
+def write_derived(fit, base_spec, provenance, derived) -> None:
+    model, p, base = load_rate_model(fit, base_spec)
+    out = ver.derived_params(p, model, base, str(fit))
+    write_json(derived, out | {"provenance": _provenance(provenance)})
+
+
+def write_openloop(fit, base_spec, ol_spec, ol_spikes, rows) -> None:
+    model, p, _ = load_rate_model(fit, base_spec)
+    rates = openloop.condition_rates(read_json(ol_spec), SpikeTrains.read(ol_spikes))
+    write_json(rows, ver.openloop_rows(p, model, rates))
+
+
+def write_closedloop(fit, base_spec, ext, closedloop, figure) -> None:
+    """Closed-loop rows and diagnostics (JSON), and the rates-vs-input figure."""
+    model, p, _ = load_rate_model(fit, base_spec)
+    stats = [read_json(x) for x in ext]
+    rows = ver.closedloop_rows(p, model, stats)
+    diagnostics = ver.closed_loop_diagnostics(p, model, stats)
+    write_json(closedloop, {"rows": rows, "diagnostics": diagnostics})
+    curves = ver.theory_curves(p, model, [s["network"]["nu_ext_Hz"] for s in stats])
+    save(plots.rates_vs_input(rows, curves, model.name, diagnostics), *figure)
+
+
+def write_feedback(fit, base_spec, fb_spec, fb_spikes, rows, fb_csv, fb_json, figure) -> None:
+    """Uniform feedback: its rows, the open-loop F(r) table, a record per gain, figure."""
+    model, p, _ = load_rate_model(fit, base_spec)
+    spec = read_json(fb_spec)
+    spikes = SpikeTrains.read(fb_spikes)
+    fb_rows, table, records = ver.uniform_feedback(model, p, spec,
+                                                   fb.measured_rates(spec, spikes))
+    write_json(rows, fb_rows)
+    write_csv(fb_csv, table, ver.FEEDBACK_COLUMNS)
+    write_json(fb_json, {"experiment": "uniform feedback, eqs. 11.34-11.37",
+                         "settings": spec["feedback"], "loop_gains": records,
+                         "provenance": spikes.meta["provenance"]})
+    curves = ver.feedback_curves(model, p, spec["feedback"])
+    save(plots.uniform_feedback(table, records, curves, model.name), *figure)
+
+
+def write_step(fit, base_spec, step_csv, step_json, provenance, dynamics_csv, dynamics_json,
+               figure) -> None:
+    """The rate model's response to the network's step (network/step_response.*)."""
+    model, p, _ = load_rate_model(fit, base_spec)
+    table, summary = dynamics.model_step_response(p, read_json(step_json), read_csv(step_csv))
+    write_csv(dynamics_csv, table, list(table))
+    write_json(dynamics_json, summary | {"provenance": _provenance(provenance)})
+    save(plots.step_dynamics(table, summary, model.name), *figure)
+
+
+def write_summary(model, openloop, closedloop, feedback, provenance, csv, summary,
+                  figure) -> dict:
+    """verification.csv (open loop, closed loop, uniform feedback) and summary.json."""
+    closed = read_json(closedloop)
+    rows = ver.merge_rows(read_json(openloop), closed["rows"], read_json(feedback))
+    out = ver.summary(rows) | {"provenance": _provenance(provenance),
+                               "closed_loop_diagnostics": closed["diagnostics"]}
+    write_csv(csv, rows, ver.COLUMNS)
+    write_json(summary, out)
+    save(plots.predicted_vs_simulated(rows, out, model), *figure)
+    return out

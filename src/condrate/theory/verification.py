@@ -1,0 +1,223 @@
+"""The rate equations against NEST: predicted vs simulated rows per experiment, the
+closed-loop diagnostics and the error summary. Pure functions on numbers already
+read from the runs (theory.stage does the file I/O).
+
+Every row of verification.csv: experiment, condition, population, the prediction of
+the threshold-linear f and of the fluctuation-aware f (None: no finite prediction),
+and the simulated rate with its s.e.m.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..criteria import RATE_CUT_HZ
+from ..io import none_to_nan
+from . import feedback
+from . import rate_model as rt
+from .transfer import conductance_moments
+
+COLUMNS = ("experiment", "condition", "population", "predicted_Hz_linear", "predicted_Hz_fluct",
+           "simulated_Hz", "simulated_sem_Hz")
+
+
+def derived_params(p: dict, model, base_spec: dict, fit_path: str) -> dict:
+    """derived_params.json: W, W_ext, theta, f, and every input with unit and source."""
+    net, syn = base_spec["network"], p["synapses"]
+    inputs = []
+    for b, s in syn.items():
+        src = f"models/{base_spec['config']['network']['parameters']}.yaml (scaled 1/sqrt(K))"
+        inputs += [
+            {"name": f"K_{b}", "value": s.K, "unit": "1", "source": "config network"},
+            {"name": f"G_{b}", "value": s.G_nS, "unit": "nS", "source": src},
+            {"name": f"tau_{b}", "value": s.tau_ms, "unit": "ms", "source": f"models/{model.name}.yaml"},
+            {"name": f"E_rev_{b}", "value": s.E_rev_mV, "unit": "mV", "source": f"models/{model.name}.yaml"},
+            {"name": f"c_{b}", "value": s.c, "unit": "1", "source": "synapse shape (1 exponential, e alpha)"},
+        ]
+    inputs += [
+        {"name": "E_L", "value": model.E_L_mV, "unit": "mV", "source": f"models/{model.name}.yaml"},
+        {"name": "g_L", "value": model.g_L_nS, "unit": "nS", "source": f"models/{model.name}.yaml"},
+        {"name": "v_theta", "value": p["v_theta_mV"], "unit": "mV", "source": f"{fit_path} deterministic"},
+        {"name": "I_theta0", "value": p["I_theta0_pA"], "unit": "pA", "source": f"{fit_path} deterministic"},
+        {"name": "beta", "value": p["beta_Hz_per_pA"], "unit": "Hz/pA", "source": f"{fit_path} deterministic"},
+    ]
+    return {
+        "W_pC": {"rows": "post E, I", "columns": "pre E, I", "value": p["W_pC"]},
+        "W_ext_pC": p["W_ext_pC"], "theta_pA": p["theta_pA"],
+        "binary_threshold_pA": [rt.binary_threshold(p["theta_pA"], row, w_ext)
+                                for row, w_ext in zip(p["W_pC"], p["W_ext_pC"])],
+        "f_linear": "beta [mu]_+ with beta from the deterministic f-I fit",
+        "f_fluct": "rate at the momentary conductances averaged over their Gaussian "
+                   "fluctuations (Campbell moments); exact LIF rate for integrate-and-fire "
+                   "models, the derivation's beta [.]_+ for hh_cond_exp_traub",
+        "formulas": {"W_ab": "K_b c_b G_b tau_b (E_b - v_theta - E_L)",
+                     "W_ext": "K_ext c_e G_ext tau_e (E_ext - E_L - v_theta)",
+                     "theta": "I_theta0 + g_L v_theta"},
+        "inputs": inputs, "network": net, "neuron": model.summary(),
+    }
+
+
+FEEDBACK_COLUMNS = ("loop_gain", "rate_in_Hz", "rate_out_Hz", "rate_out_sem_Hz",
+                    "predicted_Hz_linear", "predicted_Hz_fluct")
+
+
+def add_row(rows: dict, *values, columns=COLUMNS) -> None:
+    for key, val in zip(columns, values):
+        rows[key].append(val)
+
+
+def empty_rows() -> dict:
+    return {c: [] for c in COLUMNS}
+
+
+def openloop_rows(p, model, ol_rates) -> dict:
+    """Open loop: each condition (r_E, r_I, nu_ext) of unconnected neurons."""
+    rows = empty_rows()
+    for k in range(len(ol_rates["condition"])):
+        r = [ol_rates["r_E_Hz"][k], ol_rates["r_I_Hz"][k]]
+        nu = ol_rates["nu_ext_Hz"][k]
+        mu = rt.drive(p, r, nu)[0]
+        cond = f"rE={r[0]:g};rI={r[1]:g};nu={nu:g}"
+        add_row(rows, "open_loop", cond, "E", float(rt.f_linear(mu, p["beta_Hz_per_pA"])),
+                rt.fluct_rate(model, p, r[0], r[1], nu), ol_rates["rate_Hz"][k],
+                ol_rates["sem_Hz"][k])
+    return rows
+
+
+def closedloop_rows(p, model, ext_stats) -> dict:
+    """Closed loop: the network over the external-rate sweep; predicted = the stable
+    fixed point reached from rest."""
+    rows = empty_rows()
+    for st in sorted(ext_stats, key=lambda s: s["network"]["nu_ext_Hz"]):
+        nu, I_ext = st["network"]["nu_ext_Hz"], st["network"]["I_ext_pA"]
+        lin = rt.rest_fixed_point(rt.linear_fixed_points(p, nu, I_ext))
+        flu = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext))
+        for j, pop in enumerate(("E", "I")):
+            s = st["populations"][pop]
+            add_row(rows, "closed_loop", f"nu={nu:g}", pop, lin and lin["rates_Hz"][j],
+                    flu and flu["rates_Hz"][j], s["rate_Hz"],
+                    s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
+    return rows
+
+
+def closed_loop_diagnostics(p, model, ext_stats) -> dict:
+    """Why f (ii) misses in closed loop: the recurrent inputs are not Poisson.
+
+    Per external rate: the sampled neurons' temporal conductance variance over
+    Campbell's (Poisson) variance at the simulated rates; f (ii) evaluated at the
+    simulated rates with Poisson and with the measured variance (recurrent part scaled
+    to match; the external input stays Poisson); and the fixed point of f (ii) with the
+    recurrent variances scaled by the network's measured Fano factors. This is a
+    diagnostic, not a prediction: it takes second-order statistics from NEST."""
+    runs, rel = [], []
+    for st in sorted(ext_stats, key=lambda s: s["network"]["nu_ext_Hz"]):
+        nu, I_ext = st["network"]["nu_ext_Hz"], st["network"]["I_ext_pA"]
+        pops = st["populations"]
+        r_E, r_I = pops["E"]["rate_Hz"], pops["I"]["rate_Hz"]
+        fano = (pops["E"]["fano"]["mean"], pops["I"]["fano"]["mean"])
+        # Campbell variance per input stream: recurrent E, recurrent I, external (E)
+        v_E, v_I, v_x = (conductance_moments([s])[s[0].kind][1]
+                         for s in rt.sources(p, r_E, r_I, nu))
+        inp = st.get("inputs", {}).get("E", {})
+        ratio, at_sim = {}, {"poisson": rt.fluct_rate(model, p, r_E, r_I, nu, I_ext)}
+        if "g_ex_var_nS2" in inp and v_E > 0 and v_I > 0:
+            ratio = {"excitatory": inp["g_ex_var_nS2"] / (v_E + v_x),
+                     "inhibitory": inp["g_in_var_nS2"] / v_I}
+            scale = ((inp["g_ex_var_nS2"] - v_x) / v_E, inp["g_in_var_nS2"] / v_I)
+            at_sim["measured_variance"] = rt.fluct_rate(model, p, r_E, r_I, nu, I_ext, scale)
+        fp = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext, fano=fano))
+        pred = fp and fp["rates_Hz"][0]
+        for q in ("E", "I"):
+            if pred is not None and pops[q]["rate_Hz"] >= RATE_CUT_HZ:
+                rel.append(abs(pred - pops[q]["rate_Hz"]) / pops[q]["rate_Hz"])
+        runs.append({"nu_ext_Hz": nu, "fano_E": fano[0], "fano_I": fano[1],
+                     "conductance_variance_over_poisson": ratio,
+                     "f_fluct_at_simulated_rates_Hz": at_sim,
+                     "predicted_Hz_fluct_fano": pred,
+                     "simulated_Hz": [r_E, r_I]})
+    return {"runs": runs, "fluct_fano_median_rel_error": float(np.median(rel)) if rel else None,
+            "note": closed_loop_diagnostics.__doc__.split("\n\n")[1].strip()}
+
+
+def uniform_feedback(model, p: dict, spec: dict, m: dict):
+    """Uniform-feedback check: its verification rows, the open-loop F(r) table and a
+    record per loop gain (design, predictions, measured rates).
+    p: rate_model.derive output (its beta, theta and v_theta are used);
+    m: feedback.measured_rates of the run."""
+    c, gains = spec["feedback"], spec["gains"]
+    rows = empty_rows()
+    closed = m["closed"]
+    table = {k: [] for k in FEEDBACK_COLUMNS}
+    records = []
+    for g, gain in enumerate(gains):
+        pr = feedback.predictions(p, model, c, gain, closed["during_kick"]["rate_Hz"][g])
+        thr, thr_sem = feedback.threshold_crossing(m["rates_in_Hz"], m["open_rate_Hz"][g],
+                                                   m["open_sem_Hz"][g])
+        cond = f"gain={gain['loop_gain']:g}"
+        add_row(rows, "uniform_feedback", f"{cond};threshold", "E", pr["threshold_linear_Hz"],
+                pr["threshold_fluct_Hz"], thr, thr_sem)
+        add_row(rows, "uniform_feedback", f"{cond};after_kick", "E", pr["after_kick_linear_Hz"],
+                pr["after_kick_fluct_Hz"], closed["after_kick"]["rate_Hz"][g],
+                closed["after_kick"]["sem_Hz"][g])
+        for j, r in enumerate(m["rates_in_Hz"]):
+            add_row(table, gain["loop_gain"], r, m["open_rate_Hz"][g][j], m["open_sem_Hz"][g][j],
+                    pr["F_linear"](r), pr["F_fluct"](r), columns=FEEDBACK_COLUMNS)
+        records.append(gain | {k: v for k, v in pr.items() if not k.startswith("F_")}
+                       | {"simulated_threshold_Hz": thr, "simulated_threshold_sem_Hz": thr_sem}
+                       | {f"closed_loop_{w}_Hz": closed[w]["rate_Hz"][g] for w in closed})
+    return rows, table, records
+
+
+def feedback_curves(model, p: dict, c: dict, n: int = 30) -> dict:
+    """Theory branches over a fine grid of loop gains: the linear r_o, the fluctuation-
+    aware threshold and its upper stable state (NaN where there is none)."""
+    grid = np.geomspace(min(c["loop_gain"]) / 1.5, max(c["loop_gain"]) * 1.5, n)
+    out = {"loop_gain": grid, "linear": [], "fluct_threshold": [], "fluct_upper": []}
+    for gain in feedback.design(c | {"loop_gain": grid.tolist()}, model, p):
+        pts = rt.fluct_fixed_points(feedback.feedback_params(p, model, c, gain), model, 0.0)
+        upper = [q["rates_Hz"][0] for q in pts if q["stable"] and q["rates_Hz"][0] > 0]
+        out["linear"].append(gain["r_o_linear_Hz"] or np.nan)
+        out["fluct_threshold"].append(feedback.threshold_root(pts) or np.nan)
+        out["fluct_upper"].append(max(upper) if upper else np.nan)
+    return out
+
+
+def summary(rows: dict) -> dict:
+    """Median and 90th-percentile relative error per f and experiment (simulated >=
+    RATE_CUT_HZ), and the median absolute error below it."""
+    out = {}
+    exp = np.asarray(rows["experiment"])
+    sim = np.asarray(rows["simulated_Hz"], float)
+    for e in sorted(set(exp.tolist())):
+        out[e] = {}
+        for f in ("linear", "fluct"):
+            pred = none_to_nan(rows[f"predicted_Hz_{f}"])
+            k = (exp == e) & (sim >= RATE_CUT_HZ)
+            rel = np.abs(pred[k] - sim[k]) / sim[k]
+            low = (exp == e) & (sim < RATE_CUT_HZ)
+            out[e][f] = {
+                "median_rel_error": float(np.nanmedian(rel)) if k.any() else None,
+                "p90_rel_error": float(np.nanpercentile(rel, 90)) if k.any() else None,
+                "n_above_1Hz": int(k.sum()),
+                "median_abs_error_below_1Hz_Hz": float(np.nanmedian(np.abs(pred[low] - sim[low])))
+                if low.any() else None,
+                "n_below_1Hz": int(low.sum()),
+            }
+    return out
+
+
+def theory_curves(p, model, nus) -> dict:
+    """Stable fixed points from rest on a fine grid of external rates, for both f."""
+    grid = np.linspace(0, max(nus) * 1.1, 45)
+    lin, flu = [], []
+    for nu in grid:
+        a = rt.rest_fixed_point(rt.linear_fixed_points(p, nu))
+        b = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu))
+        lin.append(np.nan if a is None else a["rates_Hz"][0])
+        flu.append(np.nan if b is None else b["rates_Hz"][0])
+    return {"nu_ext_Hz": grid, "linear": np.array(lin), "fluct": np.array(flu)}
+
+
+def merge_rows(*parts: dict) -> dict:
+    """The verification rows of several experiments, in the given order."""
+    return {c: [v for part in parts for v in part[c]] for c in COLUMNS}

@@ -1,0 +1,121 @@
+"""The E/I network on real NEST: balanced state, rank/thread split, a rank that dies."""
+
+import subprocess
+import time
+
+import numpy as np
+import pytest
+
+from condrate.io import read_json
+from condrate.nestrun.spikes import read_spike_meta, read_state
+from condrate.network import experiment as network
+from condrate.network.stage import network_stats
+from condrate.spiketrains import SpikeTrains
+from helpers import ROOT, load_yaml, simulate_and_gather, snakemake_cmd
+
+pytestmark = pytest.mark.nest
+
+
+@pytest.fixture
+def tiny_net(tiny_config):
+    tiny_config["models"] = ["iaf_cond_exp"]
+    return tiny_config
+
+
+def run_network(tmp_path, config, model, run, tasks=1, threads=2, name="net"):
+    spec = network.network_spec(config, model, run, ROOT)
+    _, sim, out = simulate_and_gather(tmp_path, spec, tasks, threads, name)
+    st = network_stats(spec, SpikeTrains.read(out), read_state(sim))
+    return st, out, sim
+
+
+@pytest.mark.parametrize("model", ["iaf_cond_exp", "hh_cond_exp_traub"])
+def test_default_parameters_give_the_asynchronous_irregular_state(tmp_path, tiny_config, model):
+    st, _, sim = run_network(tmp_path, tiny_config, model, "default")
+    for p in ("E", "I"):
+        v = st["populations"][p]
+        assert 1.0 < v["rate_Hz"] < 60.0
+        assert v["cv_isi"]["mean"] >= 0.8
+        assert abs(v["correlation"]["mean"]) <= 0.05
+        assert v["chi"] <= 0.2
+        # balance: excitation and inhibition each much larger than their sum
+        inp = st["inputs"][p]
+        assert inp["I_ex_pA"] > 4 * abs(inp["I_total_pA"])
+        assert inp["I_in_pA"] < -4 * abs(inp["I_total_pA"])
+    manifest = read_json(sim / "manifest.json")
+    assert manifest["spikes_total"] == sum(manifest["spikes_per_rank"]) > 1000
+    assert manifest["kernel_per_rank"][0]["time_simulate"] > 0
+
+
+@pytest.mark.mpi
+def test_network_split_over_ranks_is_byte_identical(tmp_path, tiny_net):
+    _, a, sim_a = run_network(tmp_path, tiny_net, "iaf_cond_exp", "default", 2, 1, "r2t1")
+    _, b, sim_b = run_network(tmp_path, tiny_net, "iaf_cond_exp", "default", 1, 2, "r1t2")
+    assert a.read_bytes() == b.read_bytes()
+    sa, sb = read_state(sim_a), read_state(sim_b)
+    order_a = np.lexsort((sa["time_ms"], sa["sender"]))
+    order_b = np.lexsort((sb["time_ms"], sb["sender"]))
+    for col in sa:
+        assert np.array_equal(sa[col][order_a], sb[col][order_b]), col
+
+
+def test_brainpy_preset_builds_the_seed_network(tmp_path, tiny_config):
+    cfg = tiny_config | load_yaml(ROOT / "config" / "brainpy_ei.yaml")
+    cfg["network"] = dict(cfg["network"], t_sim_ms=300.0, t_warmup_ms=100.0)
+    spec = network.network_spec(cfg, "iaf_cond_exp", "brainpy_ei", ROOT)
+    d, net = spec["derived"], spec["network"]
+    assert (net["N_E"], net["N_I"], net["K_E"], net["K_I"]) == (3200, 800, 64, 16)
+    assert d["G_EE_nS"] == pytest.approx(6.0) and d["G_I_nS"] == pytest.approx(67.0)
+    st, _, _ = run_network(tmp_path, cfg, "iaf_cond_exp", "brainpy_ei")
+    assert st["populations"]["E"]["rate_Hz"] > 1.0
+
+
+def _is_launcher(pid):
+    try:
+        cmd = open(f"/proc/{pid}/cmdline").read()
+    except OSError:
+        return True
+    return "mpirun" in cmd or "/bin/sh" in cmd or "bash" in cmd
+
+
+def snakemake(workdir, config_path, *extra):
+    cmd = snakemake_cmd(workdir, *extra, "--configfile", str(config_path), "--cores", "2",
+                        "--resources", "vp=2")
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.mpi
+@pytest.mark.workflow
+def test_a_rank_that_dies_leaves_no_gathered_file_and_rerun_completes(tmp_path, tiny_net):
+    import yaml
+
+    tiny_net["network"]["t_sim_ms"] = 20000.0
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(yaml.safe_dump(tiny_net))
+    work = tmp_path / "work"
+    target = "results/network/iaf_cond_exp/default/spikes.parquet"
+    proc = snakemake(work, cfg, target, "--set-resources", "simulate:tasks=2",
+                     "--set-threads", "simulate=1")
+    spec = work / "results/network/iaf_cond_exp/default/spec.json"
+    victim = None
+    for _ in range(600):  # wait until both ranks run, then kill one of them
+        pattern = f"condrate.simulate {spec.relative_to(work)}"
+        pids = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
+        ranks = [p for p in pids.split() if not _is_launcher(p)]
+        if len(ranks) == 2 and (spec.parent / "sim.partial").exists():
+            victim = int(ranks[-1])
+            time.sleep(1.0)
+            subprocess.run(["kill", "-9", str(victim)])
+            break
+        time.sleep(0.1)
+    assert victim is not None, "the simulation never started two ranks"
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode != 0
+    assert not (work / target).exists()
+    assert not (spec.parent / "sim").exists() and not (spec.parent / "sim.partial").exists()
+    tiny_net["network"]["t_sim_ms"] = 500.0
+    cfg.write_text(yaml.safe_dump(tiny_net))
+    proc = snakemake(work, cfg, target)
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err[-3000:]
+    assert read_spike_meta(work / target)["spikes_total"] > 0

@@ -1,0 +1,39 @@
+"""The experiment registry: every experiment follows the protocol, and the results
+folders map back to their experiment and wildcards."""
+
+import pytest
+
+from condrate import experiments
+from condrate.errors import ConfigError
+
+
+def test_every_experiment_provides_the_protocol():
+    assert set(experiments.EXPERIMENTS) == {"fi", "network", "openloop", "feedback"}
+    for kind, exp in experiments.EXPERIMENTS.items():
+        assert exp.kind == kind and "{model}" in exp.path
+        assert all(callable(f) for f in (exp.spec, exp.build, exp.analyse))
+        assert exp.sections
+
+
+@pytest.mark.parametrize("path,kind,wildcards", [
+    ("fi/glif_cond", "fi", {"model": "glif_cond"}),
+    ("network/iaf_cond_exp/default-K400", "network",
+     {"model": "iaf_cond_exp", "run": "default-K400"}),
+    ("theory/hh_cond_exp_traub/openloop", "openloop", {"model": "hh_cond_exp_traub"}),
+    ("theory/iaf_cond_exp/feedback", "feedback", {"model": "iaf_cond_exp"}),
+])
+def test_results_folder_names_its_experiment(path, kind, wildcards):
+    exp, values = experiments.match_path(path)
+    assert exp.kind == kind and values == wildcards
+
+
+@pytest.mark.parametrize("path", ["theory/iaf_cond_exp/closedloop", "fi", "network/x",
+                                  "fi/iaf_cond_exp/extra"])
+def test_other_folders_are_refused(path):
+    with pytest.raises(ConfigError, match="not the folder of any experiment"):
+        experiments.match_path(path)
+
+
+def test_unknown_kind_is_named():
+    with pytest.raises(ConfigError, match="spec kind 'sweep' is not one of"):
+        experiments.get("sweep")
