@@ -12,7 +12,7 @@ CONFIG ?= config/config.yaml
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run tiny test lint format bench clean
+.PHONY: setup run tiny aeif test lint format bench clean
 
 setup: $(VENV)/.condrate-installed
 
@@ -34,6 +34,10 @@ run: setup
 
 tiny: CONFIG = config/tiny.yaml
 tiny: run
+
+# the default study with aeif_cond_exp (merged on top of config/config.yaml)
+aeif: CONFIG = config/aeif.yaml
+aeif: run
 
 test: setup
 	$(BIN)/pytest -ra

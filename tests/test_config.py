@@ -9,7 +9,7 @@ import yaml
 from condrate.config import validate
 from condrate.errors import ConfigError
 from condrate.nestrun.launch import check_vp
-from helpers import ROOT, SCHEMA, snakemake_cmd
+from helpers import ROOT, SCHEMA, load_yaml, snakemake_cmd
 
 
 def errors_of(config, nest_params=None):
@@ -21,6 +21,21 @@ def errors_of(config, nest_params=None):
 def test_default_and_tiny_configs_are_valid(default_config, tiny_config, nest_params):
     for cfg in (default_config, tiny_config):
         assert validate(cfg, SCHEMA, nest_params=nest_params, root=ROOT) is cfg
+
+
+@pytest.mark.parametrize("preset", ["aeif.yaml", "brainpy_ei.yaml"])
+def test_presets_merged_on_the_default_are_valid(default_config, nest_params, preset):
+    """Presets are --configfile'd on top of config/config.yaml (a deep merge)."""
+    from snakemake.utils import update_config
+
+    update_config(default_config, load_yaml(ROOT / "config" / preset))
+    assert validate(default_config, SCHEMA, nest_params=nest_params, root=ROOT)
+
+
+def test_network_model_without_synapses_is_named(tiny_config):
+    tiny_config["network"]["parameters"] = "brainpy_ei_network"
+    assert ("network.models: models/brainpy_ei_network.yaml has no per_model entry for "
+            "'glif_cond'") in errors_of(tiny_config)
 
 
 BAD = [

@@ -138,6 +138,12 @@ def network_errors(config: dict, root=".") -> list[str]:
     path = Path(config["models_dir"]) / f"{net['parameters']}.yaml"
     if not (Path(root) / path).exists():
         out.append(f"network.parameters: no file {path}")
+        return out
+    per_model = yaml.safe_load((Path(root) / path).read_text()).get("per_model", {})
+    for m in net.get("models", config["models"]):
+        if m not in per_model:
+            out.append(f"network.models: {path} has no per_model entry for '{m}' "
+                       "(its G_E, G_I, G_ext)")
     return out
 
 

@@ -17,7 +17,7 @@ from .synapses import CHARGE_FACTOR
 
 # The registry of neuron models: a model is its parameter file models/<name>.yaml plus
 # its name here (and, to run as a network, its synapses in models/ei_network.yaml).
-MODELS = ("iaf_cond_exp", "glif_cond", "hh_cond_exp_traub")
+MODELS = ("iaf_cond_exp", "glif_cond", "hh_cond_exp_traub", "aeif_cond_exp")
 
 # GLIF mechanism levels -> (spike_dependent_threshold, after_spike_currents,
 # adapting_threshold), as in NEST's glif_cond documentation.

@@ -6,6 +6,7 @@ import pytest
 from condrate.fi import experiment as fi
 from condrate.fi import stage
 from condrate.io import read_csv, read_json
+from condrate.params import MODELS
 from helpers import ROOT, simulate, simulate_and_gather
 
 pytestmark = pytest.mark.nest
@@ -19,7 +20,7 @@ def run_fi(tmp_path, config, model):
     return read_csv(tmp_path / "fi.csv"), read_json(tmp_path / "fit.json"), read_json(sim / "manifest.json")
 
 
-@pytest.mark.parametrize("model", ["iaf_cond_exp", "glif_cond", "hh_cond_exp_traub"])
+@pytest.mark.parametrize("model", MODELS)
 def test_fi_shift_per_model(tmp_path, tiny_config, model):
     curves, fit, manifest = run_fi(tmp_path, tiny_config, model)
     det = fit["deterministic"]

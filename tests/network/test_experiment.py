@@ -6,6 +6,7 @@ import time
 import numpy as np
 import pytest
 
+from condrate.errors import ConfigError
 from condrate.io import read_json
 from condrate.nestrun.spikes import read_spike_meta, read_state
 from condrate.network import experiment as network
@@ -29,7 +30,7 @@ def run_network(tmp_path, config, model, run, tasks=1, threads=2, name="net"):
     return st, out, sim
 
 
-@pytest.mark.parametrize("model", ["iaf_cond_exp", "hh_cond_exp_traub"])
+@pytest.mark.parametrize("model", ["iaf_cond_exp", "hh_cond_exp_traub", "aeif_cond_exp"])
 def test_default_parameters_give_the_asynchronous_irregular_state(tmp_path, tiny_config, model):
     st, _, sim = run_network(tmp_path, tiny_config, model, "default")
     for p in ("E", "I"):
@@ -119,3 +120,21 @@ def test_a_rank_that_dies_leaves_no_gathered_file_and_rerun_completes(tmp_path, 
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err[-3000:]
     assert read_spike_meta(work / target)["spikes_total"] > 0
+
+
+def test_sweep_points_equal_to_the_base_run_reuse_it(default_config):
+    """nu_ext = 15 Hz and K_E = 400 are the base network: simulated once, as "default"."""
+    runs = network.sweep_runs(default_config)
+    assert runs["ext"] == ["default-ext10.0", "default-ext12.5", "default", "default-ext17.5",
+                           "default-ext20.0"]
+    assert runs["K"] == ["default-K100", "default-K200", "default"]
+    default_config["network"]["K_ext"] = 200  # K sweep points set K_ext = K_E: no longer equal
+    assert network.sweep_runs(default_config)["K"][-1] == "default-K400"
+
+
+def test_spec_holds_only_its_own_models_synapses(default_config):
+    spec = network.network_spec(default_config, "glif_cond", "default", ROOT)
+    assert list(spec["network_file"]["per_model"]) == ["glif_cond"]
+    default_config["network"]["parameters"] = "brainpy_ei_network"
+    with pytest.raises(ConfigError, match="per_model has no entry for 'glif_cond'"):
+        network.network_spec(default_config, "glif_cond", "default", ROOT)

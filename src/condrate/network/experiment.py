@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..criteria import inhibitory_indegree
+from ..errors import ConfigError
 from ..nestrun.recorders import spike_recorder
 from ..params import NeuronModel, model_spec, nest_weight
 from ..protocol import Experiment, Nodes
@@ -141,22 +142,41 @@ def run_settings(config: dict, run: str) -> dict:
 
 
 def sweep_runs(config: dict) -> dict:
-    """Run names per experiment: {"base": [...], "ext": [...], "K": [...], "step": [...]}."""
-    name = config["network"]["name"]
-    sweeps = config["network"].get("sweeps", {})
+    """Run names per experiment: {"base": [...], "ext": [...], "K": [...], "step": [...]}.
+
+    A sweep point whose network equals the base run's is named after the base run, so
+    each distinct network is simulated once (e.g. nu_ext = 15 Hz in the external-rate
+    sweep of a base run at 15 Hz)."""
+    net = config["network"]
+    name, sweeps = net["name"], net.get("sweeps", {})
+
+    def point(run):
+        return name if run_settings(config, run) == run_settings(config, name) else run
+
     return {
         "base": [name],
-        "ext": [f"{name}-ext{float(r)}" for r in sweeps.get("nu_ext_Hz", [])],
-        "K": [f"{name}-K{int(k)}" for k in sweeps.get("K_E", [])],
+        "ext": [point(f"{name}-ext{float(r)}") for r in sweeps.get("nu_ext_Hz", [])],
+        "K": [point(f"{name}-K{int(k)}") for k in sweeps.get("K_E", [])],
         "step": [f"{name}-step"] if sweeps.get("step") else [],
     }
+
+
+def read_network_file(config: dict, model_name: str, root=".") -> dict:
+    """The network parameter file with only ``model_name``'s synapses under per_model
+    (a spec holds what its run needs: another model's entry does not change it)."""
+    path = Path(root) / config["models_dir"] / f"{config['network']['parameters']}.yaml"
+    with open(path) as fh:
+        net_file = yaml.safe_load(fh)
+    if model_name not in net_file["per_model"]:
+        raise ConfigError(f"{config['models_dir']}/{path.name}: per_model has no entry for "
+                          f"'{model_name}' (its G_E, G_I, G_ext)")
+    return net_file | {"per_model": {model_name: net_file["per_model"][model_name]}}
 
 
 def network_spec(config: dict, model_name: str, run: str, root=".") -> dict:
     """Everything the MPI job needs to build one network run, as plain JSON."""
     model, entries = model_spec(config, model_name, root)
-    with open(Path(root) / config["models_dir"] / f"{config['network']['parameters']}.yaml") as fh:
-        net_file = yaml.safe_load(fh)
+    net_file = read_network_file(config, model_name, root)
     net = run_settings(config, run)
     return entries | {
         "kind": "network",
