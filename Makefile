@@ -12,7 +12,7 @@ CONFIG ?= config/config.yaml
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run tiny aeif test lint format bench clean
+.PHONY: setup run tiny aeif test lint format bench figures clean
 
 setup: $(VENV)/.condrate-installed
 
@@ -51,6 +51,15 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# docs/figures/ is generated: the figures the README shows, copied from a run's
+# results/figures (make run, and the brainpy preset for its figure)
+figures:
+	@for f in $$(grep -o 'docs/figures/[A-Za-z0-9_.-]*\.png' README.md | sort -u); do \
+	  src=results/figures/$$(basename $$f); \
+	  test -f $$src || { echo "figures: $$src is missing; run the workflow first" >&2; exit 1; }; \
+	  cp $$src $$f; echo "$$f <- $$src"; \
+	done
 
 clean:
 	rm -rf results logs benchmarks .snakemake

@@ -58,13 +58,22 @@ def test_dag_writes_network_and_theory_outputs(tiny_run, model):
     rows = (theory / "verification.csv").read_text().splitlines()
     assert rows[0] == ("experiment,condition,population,predicted_Hz_linear,predicted_Hz_fluct,"
                        "simulated_Hz,simulated_sem_Hz")
-    assert sum(r.startswith("open_loop") for r in rows) == 18
+    # 3 x 3 x 2 grid conditions, the operating point and one condition near it
+    assert sum(r.startswith("open_loop") for r in rows) == 18 + 2
+    assert sum(";operating_point," in r for r in rows) == 1
     assert sum(r.startswith("closed_loop") for r in rows) == 4
-    assert sum(r.startswith("uniform_feedback") for r in rows) == 4
+    # per loop gain: threshold, during the kick, after the kick
+    assert sum(r.startswith("uniform_feedback") for r in rows) == 6
     summary = json.loads((theory / "summary.json").read_text())
+    stats = json.loads((net / "default" / "stats.json").read_text())
+    op = summary["open_loop"]["fluct"]["operating_point"]
+    assert op["condition"].startswith(f"rE={stats['populations']['E']['rate_Hz']:g};")
     for exp in ("open_loop", "closed_loop", "uniform_feedback"):
         for f in ("linear", "fluct"):
-            assert summary[exp][f]["median_rel_error"] is not None
+            s = summary[exp][f]
+            assert s["median_rel_error"] is not None
+            assert set(s["bands"]) == {"1_50Hz", "50Hz_to_half_refractory", "saturated"}
+            assert sum(b["n"] for b in s["bands"].values()) == s["n_above_1Hz"]
 
 
 def test_fluctuation_aware_f_beats_the_linear_one_open_loop(tiny_run):

@@ -12,7 +12,8 @@ Every experiment that runs NEST is one module with one ``EXPERIMENT`` record:
 network runs); spec.json, sim/ and spikes.parquet live there, made by the same three
 workflow rules for every experiment. ``sections`` are the config sections its spec
 reads (a change elsewhere does not rerun it) and ``inputs`` the extra files its spec
-needs, as workflow paths with ``{model}``. condrate.experiments lists the records.
+needs, as workflow paths with ``{model}`` (and ``{network}``, the config's base
+network run). condrate.experiments lists the records.
 """
 
 from __future__ import annotations

@@ -51,3 +51,26 @@ def test_condition_reports_slope_of_rheobase_and_gain_ratio():
     assert out["v_theta_rheobase_mV"] == pytest.approx(12.0, rel=1e-3)
     assert out["gain_ratio"] == pytest.approx([1.0, 1.0, 1.0, 1.0], rel=1e-6)
     assert out["g_total_nS"] == [10.0, 20.0, 30.0, 50.0]
+
+
+def test_intervals_of_a_curved_f_i_are_not_narrower_than_the_estimates():
+    """A concave f-I curve whose curvature changes with the conductance (as a shorter
+    membrane time constant straightens an LIF curve) misspecifies the threshold-linear
+    model: the covariance interval of v_theta is then far narrower than the spread of
+    v_theta over fit bands, and the reported interval must cover both that spread and
+    the bootstrap interval."""
+    rng = np.random.default_rng(3)
+    levels = np.repeat([10.0, 20.0, 30.0, 50.0], 80)
+    I = np.tile(np.linspace(0, 2000, 80), 4)
+    # rheobase 50 pA + 15 mV x g, then r = 3 (I - rheobase)^(0.5 + 0.006 g), +-2 Hz noise
+    x = np.clip(I - 50.0 - 15.0 * levels, 0, None)
+    r = 3.0 * x ** (0.5 + 0.006 * levels) + rng.normal(0, 2.0, I.size)
+    out = fit.fit_shift(I, levels, np.clip(r, 0, None), [5.0, 300.0])
+    band = out["v_theta_band_range_mV"]
+    ci = out["v_theta_ci_mV"]
+    assert band[1] - band[0] > 2 * (ci[1] - ci[0])  # the t-interval is overconfident here
+    lo, hi = out["v_theta_interval_mV"]
+    assert lo <= min(out["band_sensitivity"]["v_theta_mV"]) and hi >= max(out["band_sensitivity"]["v_theta_mV"])
+    boot = out["v_theta_bootstrap_ci_mV"]
+    assert lo <= boot[0] < boot[1] <= hi
+    assert set(out["interval_kinds"]) == {"ci", "bootstrap_ci", "band_range", "interval"}

@@ -29,18 +29,28 @@ def test_rate_dynamics_settle_on_the_stable_fixed_point_after_a_step():
 def test_step_response_time_is_tau_over_one_minus_loop_gain():
     """Identical rows (E and I share inputs): the step drives one mode, eigenvalue
     lambda = beta (w_E + w_I), relaxing with tau / (1 - lambda); the synaptic model ends
-    on the same fixed point."""
+    on the same fixed point. tau_eff comes from the theory's fixed point, not from the
+    network's measurement (given here as 1 ms, and ignored)."""
+    from types import SimpleNamespace
+
     p = params([[2.0, -6.0], [2.0, -6.0]], [10.0, 10.0], 50.0, 0.5)
     exc = SynapticInput("excitatory", 1, 1.0, 5.0, 0.0, "exponential")
     p["synapses"] = {"E": exc, "I": exc.with_(kind="inhibitory", tau_ms=10.0), "ext": exc}
+    model = SimpleNamespace(params={"C_m": 100.0}, g_L_nS=10.0)  # tau_m = 10 ms
     t_ms = np.arange(-20.0, 40.0, 0.05)
     measured = {"t_ms": t_ms, "rate_Hz": np.zeros(t_ms.size), "smooth_Hz": np.zeros(t_ms.size)}
     step = {"nu_ext_before_Hz": 10.0, "step": {"nu_ext_Hz": 20.0}, "response_time_ms": None,
-            "tau_m_ms": 10.0, "tau_eff_ms": 1.0}
-    table, summ = dynamics.model_step_response(p, step, measured)
+            "tau_m_ms": 99.0, "tau_eff_ms": 1.0}
+    table, summ = dynamics.model_step_response(p, model, step, measured)
     lam = 0.5 * (2.0 - 6.0)
+    # fixed point before the step: r = 0.5 (50 - 4 r), r = 25/3 Hz; one input each of
+    # 1 nS through 5 ms (E, ext) and 10 ms (I) adds 5e-3 r_E + 1e-2 r_I + 5e-3 nu nS
+    r0 = 25.0 / 3.0
+    tau_eff = 100.0 / (10.0 + 5e-3 * r0 + 1e-2 * r0 + 5e-3 * 10.0)
+    assert summ["tau_m_ms"] == 10.0 and summ["tau_eff_ms"] == pytest.approx(tau_eff)
+    assert summ["diagnostic_tau_eff_measured_ms"] == 1.0
     assert summ["response_time_ms"]["tau_m"] == pytest.approx(10.0 / (1 - lam), rel=0.05)
-    assert summ["response_time_ms"]["tau_eff"] == pytest.approx(1.0 / (1 - lam), rel=0.05)
+    assert summ["response_time_ms"]["tau_eff"] == pytest.approx(tau_eff / (1 - lam), rel=0.05)
     after = [q for q in rt.linear_fixed_points(p, 20.0) if q["stable"]][0]["rates_Hz"][0]
     for name in ("tau_m", "tau_eff", "synaptic"):
         assert table[f"predicted_Hz_{name}"][-1] == pytest.approx(after, rel=1e-3)

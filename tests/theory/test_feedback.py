@@ -18,14 +18,27 @@ def model(request):
 
 
 def test_design_hits_the_loop_gain_and_eq_11_37(model):
+    """W_o is the charge of one input, the integral of the model's conductance kernel
+    (exponential, or NEST's unit-peak alpha for glif_cond) times G_o and the driving
+    force E_ex - v_theta - E_L, integrated numerically here; K beta W_o must then be the
+    requested loop gain and r_o = beta theta / (kappa - 1) the eq. 11.37 rate."""
+    import math
+
+    from scipy.integrate import quad
+
     p = rt.threshold_params(model, FIT)
     beta, theta = 0.1, 10.0 + model.g_L_nS * 15.0
+    ex = model.excitatory
+    tau = ex.tau_ms
+
+    def kernel(t):  # peak 1 nS per nS of weight
+        return math.exp(-t / tau) if ex.shape == "exponential" else t / tau * math.exp(1 - t / tau)
+
+    charge_per_nS = quad(kernel, 0, 60 * tau)[0] * 1e-3  # nS s per nS of peak
     for kappa, gain in zip(C["loop_gain"], fb.design(C, model, p)):
-        assert C["K"] * beta * gain["W_o_pC"] == pytest.approx(kappa)
-        # W_o = c G tau (E_ex - v_theta - E_L), c = e for glif_cond's alpha synapses
-        ex = model.excitatory
-        assert gain["W_o_pC"] == pytest.approx(
-            ex.charge_factor * gain["G_o_nS"] * ex.tau_ms * 1e-3 * (ex.E_rev_mV - 15.0 - model.E_L_mV))
+        W_o = gain["G_o_nS"] * charge_per_nS * (ex.E_rev_mV - 15.0 - model.E_L_mV)
+        assert gain["W_o_pC"] == pytest.approx(W_o, rel=1e-6)
+        assert C["K"] * beta * W_o == pytest.approx(kappa, rel=1e-6)
         r_o = beta * theta / (kappa - 1) if kappa > 1 else 0.0
         assert gain["r_o_linear_Hz"] == pytest.approx(r_o)
         assert gain["kick_pA"] == pytest.approx(theta + 100.0 / beta)
@@ -44,19 +57,23 @@ def test_threshold_crossing_of_a_threshold_linear_curve():
 
 
 def test_predictions_on_both_sides_of_the_transition(model):
+    """During the kick the linear rate obeys r = kappa r + 100 Hz (the kick alone drives
+    100 Hz by design): 100 / (1 - kappa) below the transition, runaway above it."""
     p = rt.threshold_params(model, FIT)
     low, high, _ = fb.design(C, model, p)
-    below = fb.predictions(p, model, C, low, r0_Hz=150.0)
-    assert below["threshold_linear_Hz"] == 0.0 and below["after_kick_linear_Hz"] == 0.0
-    above = fb.predictions(p, model, C, high, r0_Hz=150.0)
+    below = fb.predictions(p, model, C, low)
+    assert below["threshold_linear_Hz"] == 0.0
+    assert below["during_kick_linear_Hz"] == pytest.approx(100.0 / (1 - 0.5))
+    assert below["after_kick_linear_Hz"] == 0.0
+    above = fb.predictions(p, model, C, high)
     r_o = above["threshold_linear_Hz"]
     assert above["F_linear"](r_o) == pytest.approx(r_o)  # a fixed point of the linear f
-    assert above["after_kick_linear_Hz"] is None  # above r_o the linear rate runs away
-    assert fb.predictions(p, model, C, high, r0_Hz=0.5 * r_o)["after_kick_linear_Hz"] == 0.0
+    assert above["during_kick_linear_Hz"] is None and above["after_kick_linear_Hz"] is None
     # the fluctuation-aware f has the same threshold structure, and refractoriness
-    # bounds the persistent state below 1 / t_ref
+    # bounds the kicked and the persistent state below 1 / t_ref
     assert above["threshold_fluct_Hz"] > 0
-    assert 0 < above["after_kick_fluct_Hz"] < 1e3 / model.params["t_ref"]
+    assert above["during_kick_fluct_Hz"] < 1e3 / model.params["t_ref"]
+    assert above["threshold_fluct_Hz"] < above["after_kick_fluct_Hz"] < 1e3 / model.params["t_ref"]
 
 
 def test_settle_moves_to_the_nearest_stable_point():

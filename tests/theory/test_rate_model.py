@@ -57,14 +57,21 @@ def test_uniform_feedback_transition(W_o, expected_active):
         assert nonzero[0]["rates_Hz"][0] == pytest.approx(r) and not nonzero[0]["stable"]
 
 
-def test_binary_neuron_threshold_identity():
-    """sgn[sum W (S+1)/2 + W_ext (S_ext+1)/2 - theta] = sgn[sum W S + W_ext S_ext - theta']."""
+def test_binary_neuron_threshold_identity_carries_units():
+    """sgn[sum W r_on (S+1)/2 + W_ext nu_on (S_ext+1)/2 - theta]
+    = sgn[sum W r_on S + W_ext nu_on S_ext - theta'], with W in pC, rates in Hz and
+    theta, theta' in pA: W r is pC x Hz = pA, so theta' must scale with the on-rate."""
     rng = np.random.default_rng(2)
-    W, W_ext, theta = rng.normal(size=20), 0.7, 0.4
-    th2 = rt.binary_threshold(theta, W, W_ext)
-    assert th2 == pytest.approx(2 * theta - W.sum() - W_ext)
+    W, W_ext = rng.normal(0.0, 5.0, size=20), 7.0   # pC
+    theta, r_on, nu_on = 40.0, 10.0, 15.0            # pA, Hz, Hz
+    th2 = rt.binary_threshold(theta, W, W_ext, r_on, nu_on)
     for _ in range(200):
         S, S_ext = rng.choice([-1, 1], 20), rng.choice([-1, 1])
-        lhs = np.sign(W @ (S + 1) / 2 + W_ext * (S_ext + 1) / 2 - theta)
-        rhs = np.sign(W @ S + W_ext * S_ext - th2)
+        lhs = np.sign(W @ (r_on * (S + 1) / 2) + W_ext * nu_on * (S_ext + 1) / 2 - theta)
+        rhs = np.sign(W @ S * r_on / 2 + W_ext * nu_on * S_ext / 2 - th2 / 2)
         assert lhs == rhs
+    # the lecture's unit-free form is the special case r_on = nu_on = 1
+    assert rt.binary_threshold(theta, W, W_ext, 1.0, 1.0) == pytest.approx(2 * theta - W.sum() - W_ext)
+    # doubling the on-rate moves theta' by the recurrent and external charge it carries
+    assert (rt.binary_threshold(theta, W, W_ext, 2 * r_on, nu_on) - th2
+            == pytest.approx(-r_on * W.sum()))

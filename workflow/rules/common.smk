@@ -117,4 +117,5 @@ def spec_inputs(wildcards):
     out = {"model_file": ROOT / config["models_dir"] / f"{values['model']}.yaml"}
     if "network" in exp.sections:
         out["network_file"] = network_file(wildcards)
-    return out | {k: v.format(**values) for k, v in exp.inputs.items()}
+    names = values | {"network": config.get("network", {}).get("name")}
+    return out | {k: v.format(**names) for k, v in exp.inputs.items()}

@@ -22,6 +22,7 @@ rule theory_derive:
         "../../envs/condrate.yaml"
     params:
         entry="condrate.theory.stage.write_derived",
+        binary_on_rate_Hz=config.get("theory", {}).get("binary_on_rate_Hz", 10.0),
     script:
         "../scripts/run_stage.py"
 
@@ -126,6 +127,7 @@ rule theory_step:
 
 rule theory_summary:
     input:
+        base_spec=base_spec,
         openloop=rules.theory_openloop.output.rows,
         closedloop=rules.theory_closedloop.output.closedloop,
         feedback=rules.theory_feedback.output.rows,

@@ -20,6 +20,64 @@ def _ci95(estimate: float, se: float, dof: int) -> list:
     return [float(estimate - half), float(estimate + half)]
 
 
+def linear_shift(I, g, r) -> tuple:
+    """(beta, I_theta0, v_theta) of the least-squares fit r = beta (I - I_theta0 - v g):
+    linear in (a, b, c) as r = a I + b + c g, beta = a, I_theta0 = -b/a, v_theta = -c/a."""
+    A = np.column_stack([I, np.ones_like(I), g])
+    (a, b, c), *_ = np.linalg.lstsq(A, r, rcond=None)
+    return a, -b / a, -c / a
+
+
+BOOTSTRAP_SAMPLES = 400
+BOOTSTRAP_SEED = 1
+
+
+def bootstrap_shift(I, g, r, n=BOOTSTRAP_SAMPLES, seed=BOOTSTRAP_SEED) -> np.ndarray:
+    """(n, 3) bootstrap estimates of (beta, I_theta0, v_theta): the fitted points
+    (neurons) resampled with replacement within each conductance level, so every
+    level keeps its count; a fixed seed keeps the bytes reproducible."""
+    rng = np.random.default_rng(seed)
+    groups = [np.flatnonzero(g == x) for x in np.unique(g)]
+    out = np.empty((n, 3))
+    for k in range(n):
+        idx = np.concatenate([rng.choice(grp, grp.size) for grp in groups])
+        out[k] = linear_shift(I[idx], g[idx], r[idx])
+    return out
+
+
+def sub_bands(band_Hz) -> list:
+    """The fit band and four narrower ones (lower and upper half, lower edge doubled,
+    upper edge halved): where the fit moves with the band, the model is misspecified."""
+    lo, hi = band_Hz
+    mid = (lo + hi) / 2
+    return [[lo, hi], [lo, mid], [mid, hi], [2 * lo, hi], [lo, hi / 2]]
+
+
+def band_sensitivity(I, g, r, band_Hz) -> dict:
+    """v_theta, beta, I_theta0 refitted on each of sub_bands (with >= 4 points over
+    >= 2 levels); their ranges."""
+    fits = []
+    for band in sub_bands(band_Hz):
+        sel = (r >= band[0]) & (r <= band[1])
+        if sel.sum() >= 4 and np.unique(g[sel]).size >= 2:
+            fits.append((band, *linear_shift(I[sel], g[sel], r[sel])))
+    est = np.array([f[1:] for f in fits])
+    return {"bands_Hz": [f[0] for f in fits],
+            "gain_Hz_per_pA": est[:, 0].tolist(), "I_theta0_pA": est[:, 1].tolist(),
+            "v_theta_mV": est[:, 2].tolist()}
+
+
+INTERVALS = {
+    "ci": "95 % t-interval from the fit covariance: assumes the threshold-linear model is "
+          "right and the noise uniform; too narrow when the f-I curve is curved",
+    "bootstrap_ci": "95 % percentile interval of a bootstrap over the fitted neurons "
+                    "(resampled within each conductance level)",
+    "band_range": "range of the estimates over the fit band and four narrower bands "
+                  "(band_sensitivity): the model-misspecification spread",
+    "interval": "the reported interval: the union of bootstrap_ci and band_range",
+}
+
+
 def fit_shift(I_pA, g_nS, rate_Hz, band_Hz) -> dict:
     """Joint threshold-linear fit over all conductance levels, on rates within band_Hz.
 
@@ -29,15 +87,13 @@ def fit_shift(I_pA, g_nS, rate_Hz, band_Hz) -> dict:
     sel = (r >= band_Hz[0]) & (r <= band_Hz[1])
     if sel.sum() < 4 or np.unique(g[sel]).size < 2:
         raise ValueError(f"too few points in the fit band {band_Hz} Hz to fit the threshold shift")
+    I_all, g_all, r_all = I, g, r
     I, g, r = I[sel], g[sel], r[sel]
-    # Linear in (a, b, c): r = a I + b + c g  ->  beta = a, I_theta0 = -b/a, v_theta = -c/a.
-    A = np.column_stack([I, np.ones_like(I), g])
-    (a, b, c), *_ = np.linalg.lstsq(A, r, rcond=None)
 
     def model(X, beta, i0, v):
         return beta * (X[0] - i0 - v * X[1])
 
-    p0 = (a, -b / a, -c / a)
+    p0 = linear_shift(I, g, r)
     with warnings.catch_warnings():  # an exact fit has no covariance: intervals are None
         warnings.simplefilter("ignore", optimize.OptimizeWarning)
         popt, pcov = optimize.curve_fit(model, np.vstack([I, g]), r, p0=p0)
@@ -45,16 +101,20 @@ def fit_shift(I_pA, g_nS, rate_Hz, band_Hz) -> dict:
     r2 = 1.0 - np.sum(resid**2) / np.sum((r - r.mean()) ** 2)
     se = np.sqrt(np.diag(pcov))
     dof = len(r) - 3
-    return {
-        "gain_Hz_per_pA": float(popt[0]),
-        "gain_ci_Hz_per_pA": _ci95(popt[0], se[0], dof),
-        "I_theta0_pA": float(popt[1]),
-        "I_theta0_ci_pA": _ci95(popt[1], se[1], dof),
-        "v_theta_mV": float(popt[2]),
-        "v_theta_ci_mV": _ci95(popt[2], se[2], dof),
-        "r2": float(r2),
-        "n_points": int(len(r)),
-    }
+    boot = bootstrap_shift(I, g, r)
+    bands = band_sensitivity(I_all, g_all, r_all, band_Hz)
+    out = {"r2": float(r2), "n_points": int(len(r)), "interval_kinds": INTERVALS,
+           "band_sensitivity": bands}
+    for j, (name, unit) in enumerate((("gain", "Hz_per_pA"), ("I_theta0", "pA"),
+                                      ("v_theta", "mV"))):
+        key = f"{name}_{unit}"
+        lo, hi = np.percentile(boot[:, j], [2.5, 97.5])
+        spread = [min(bands[key]), max(bands[key])]
+        out |= {key: float(popt[j]), f"{name}_ci_{unit}": _ci95(popt[j], se[j], dof),
+                f"{name}_bootstrap_ci_{unit}": [float(lo), float(hi)],
+                f"{name}_band_range_{unit}": spread,
+                f"{name}_interval_{unit}": [float(min(lo, spread[0])), float(max(hi, spread[1]))]}
+    return out
 
 
 def rheobase(I_pA, rate_Hz, criterion_Hz: float) -> float:

@@ -188,22 +188,34 @@ def threshold_root(points: list[dict]) -> float:
     return min(unstable) if unstable else 0.0
 
 
-def predictions(p: dict, model: NeuronModel, c: dict, gain: dict, r0_Hz: float) -> dict:
-    """Threshold (unstable fixed point) and the state reached from r0_Hz (the rate at the
-    end of the kick), for the threshold-linear and the fluctuation-aware f."""
+def predictions(p: dict, model: NeuronModel, c: dict, gain: dict) -> dict:
+    """Threshold (unstable fixed point), the state during the kick and the state after
+    it, for the threshold-linear and the fluctuation-aware f; nothing from the network.
+
+    During the kick the kick current adds to every neuron's input: the network goes
+    from rest to the nearest stable fixed point of F(r; I_kick). After the kick it
+    settles from there on F(r; 0). None: no stable state (the linear f runs away)."""
     pf = feedback_params(p, model, c, gain)
+    kick = gain["kick_pA"]
 
-    def F_lin(r):
-        return float(rt.f_linear(rt.drive(pf, [r, r], 0.0)[0], pf["beta_Hz_per_pA"]))
+    def F_lin(r, I_pA=0.0):
+        return float(rt.f_linear(rt.drive(pf, [r, r], 0.0, I_pA)[0], pf["beta_Hz_per_pA"]))
 
-    def F_flu(r):
-        return rt.fluct_rate(model, pf, r, 0.0, 0.0)
+    def F_flu(r, I_pA=0.0):
+        return rt.fluct_rate(model, pf, r, 0.0, 0.0, I_pA)
 
-    lin, flu = rt.linear_fixed_points(pf, 0.0), rt.fluct_fixed_points(pf, model, 0.0)
-    return {"threshold_linear_Hz": gain["r_o_linear_Hz"], "threshold_fluct_Hz": threshold_root(flu),
-            "after_kick_linear_Hz": settle(lin, F_lin, r0_Hz),
-            "after_kick_fluct_Hz": settle(flu, F_flu, r0_Hz),
-            "fixed_points_fluct": flu, "F_linear": F_lin, "F_fluct": F_flu}
+    out = {"threshold_linear_Hz": gain["r_o_linear_Hz"], "F_linear": F_lin, "F_fluct": F_flu}
+    for name, F, points in (
+            ("linear", F_lin, lambda I: rt.linear_fixed_points(pf, 0.0, I)),
+            ("fluct", F_flu, lambda I: rt.fluct_fixed_points(pf, model, 0.0, I))):
+        rest, kicked = points(0.0), points(kick)
+        during = settle(kicked, lambda r: F(r, kick), 0.0)
+        out[f"during_kick_{name}_Hz"] = during
+        out[f"after_kick_{name}_Hz"] = None if during is None else settle(rest, F, during)
+        if name == "fluct":
+            out["threshold_fluct_Hz"] = threshold_root(rest)
+            out["fixed_points_fluct"] = rest
+    return out
 
 
 def build(nest, model: NeuronModel, spec: dict) -> Nodes:

@@ -2,7 +2,10 @@
 external inputs at fixed rates, with the network's in-degrees and peak conductances.
 
 Each condition (r_E, r_I, nu_ext) drives ``reps`` neurons; a poisson_generator at
-K r sends an independent train to each of them.
+K r sends an independent train to each of them. Two sets of conditions: the config's
+grid, and the network's own operating point (the base network run's simulated r_E,
+r_I at its nu_ext) with conditions around it (r_E and r_I scaled by the config's
+factors), where the neurons fire in the fluctuation-driven 1-50 Hz band.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import itertools
 
 import numpy as np
 
+from ..io import read_json
 from ..nestrun.recorders import spike_recorder
 from ..network.experiment import network_spec
 from ..params import NeuronModel, nest_weight
@@ -18,13 +22,35 @@ from ..protocol import Experiment, Nodes
 from ..spiketrains import mean_sem
 
 
-def openloop_table(c: dict) -> dict:
-    """One row per neuron: condition index, r_E, r_I, nu_ext (Hz)."""
-    conds = list(itertools.product(c["rates_E_Hz"], c["rates_I_Hz"], c["nu_ext_Hz"]))
-    rows = {"condition": [], "r_E_Hz": [], "r_I_Hz": [], "nu_ext_Hz": []}
-    for k, (rE, rI, nu) in enumerate(conds):
+def openloop_conditions(c: dict, operating_point: dict | None = None) -> list[tuple]:
+    """(set, r_E, r_I, nu_ext) of every condition: the grid, then the operating point
+    (factors 1, 1) and the points around it; operating_point: {r_E_Hz, r_I_Hz,
+    nu_ext_Hz} of the network, None for the grid only."""
+    conds = [("grid", *x) for x in itertools.product(c["rates_E_Hz"], c["rates_I_Hz"],
+                                                      c["nu_ext_Hz"])]
+    around = c.get("around_operating_point")
+    if operating_point is not None and around:
+        op = operating_point
+        conds += [("operating_point" if (fe, fi) == (1.0, 1.0) else "near_operating_point",
+                   fe * op["r_E_Hz"], fi * op["r_I_Hz"], op["nu_ext_Hz"])
+                  for fe, fi in itertools.product(around["E_factors"], around["I_factors"])]
+    return conds
+
+
+def operating_point(stats: dict) -> dict:
+    """The network's simulated operating point from its stats.json."""
+    pops = stats["populations"]
+    return {"r_E_Hz": pops["E"]["rate_Hz"], "r_I_Hz": pops["I"]["rate_Hz"],
+            "nu_ext_Hz": stats["network"]["nu_ext_Hz"]}
+
+
+def openloop_table(c: dict, op: dict | None = None) -> dict:
+    """One row per neuron: condition index, set, r_E, r_I, nu_ext (Hz)."""
+    rows = {"condition": [], "set": [], "r_E_Hz": [], "r_I_Hz": [], "nu_ext_Hz": []}
+    for k, (kind, rE, rI, nu) in enumerate(openloop_conditions(c, op)):
         for _ in range(c["neurons_per_condition"]):
             rows["condition"].append(k)
+            rows["set"].append(kind)
             rows["r_E_Hz"].append(float(rE))
             rows["r_I_Hz"].append(float(rI))
             rows["nu_ext_Hz"].append(float(nu))
@@ -62,12 +88,12 @@ def condition_rates(spec: dict, spikes) -> dict:
     table = spec["table"]
     rates = spikes.rates_Hz(spec["openloop"]["t_warmup_ms"], spec["duration_ms"], to_end=True)
     cond = np.asarray(table["condition"])
-    out = {"condition": [], "r_E_Hz": [], "r_I_Hz": [], "nu_ext_Hz": [], "rate_Hz": [],
-           "sem_Hz": []}
+    out = {"condition": [], "set": [], "r_E_Hz": [], "r_I_Hz": [], "nu_ext_Hz": [],
+           "rate_Hz": [], "sem_Hz": []}
     for k in np.unique(cond):
         idx = np.flatnonzero(cond == k)
         out["condition"].append(int(k))
-        for key in ("r_E_Hz", "r_I_Hz", "nu_ext_Hz"):
+        for key in ("set", "r_E_Hz", "r_I_Hz", "nu_ext_Hz"):
             out[key].append(table[key][idx[0]])
         mean, sem = mean_sem(rates[idx])
         out["rate_Hz"].append(float(mean))
@@ -75,12 +101,15 @@ def condition_rates(spec: dict, spikes) -> dict:
     return out
 
 
-def openloop_spec(config: dict, model_name: str, root=".") -> dict:
-    """Spec of the open-loop run: the base network's synapses, the theory grid."""
+def openloop_spec(config: dict, model_name: str, root=".", base_stats=None) -> dict:
+    """Spec of the open-loop run: the base network's synapses, the theory grid and, with
+    base_stats (the base network run's stats.json), the conditions at and around its
+    operating point."""
     spec = network_spec(config, model_name, config["network"]["name"], root)
     c = config["theory"]["openloop"]
-    spec.update(kind="openloop", run="openloop", table=openloop_table(c),
-                duration_ms=c["t_sim_ms"], openloop=c)
+    op = operating_point(read_json(base_stats)) if base_stats else None
+    spec.update(kind="openloop", run="openloop", table=openloop_table(c, op),
+                duration_ms=c["t_sim_ms"], openloop=c, operating_point=op)
     return spec
 
 
@@ -90,4 +119,5 @@ def build(nest, model: NeuronModel, spec: dict) -> Nodes:
 
 EXPERIMENT = Experiment(kind="openloop", path="theory/{model}/openloop",
                         sections=("network", "theory.openloop"), spec=openloop_spec,
-                        build=build, analyse=condition_rates)
+                        build=build, analyse=condition_rates,
+                        inputs={"base_stats": "results/network/{model}/{network}/stats.json"})

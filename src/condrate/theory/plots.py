@@ -25,12 +25,13 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
             for e, mk, col in (("open_loop", "o", "tab:purple"), ("closed_loop", "s", "tab:orange"),
                                ("uniform_feedback", "^", "tab:green")):
                 k = exp == e
-                s = summ.get(e, {}).get(f, {})
+                s = summ.get(e, {}).get(f, {}).get("bands", {}).get("1_50Hz", {})
                 med = s.get("median_rel_error")
                 ax.plot(sim[k], pred[k], mk, ms=3, color=col, alpha=0.8,
-                        label=f"{e.replace('_', ' ')}: median err "
+                        label=f"{e.replace('_', ' ')}: 1-50 Hz median err "
                               f"{'n/a' if med is None else f'{100 * med:.0f}%'}")
             ax.plot([0, top], [0, top], "k-", lw=0.6)
+            ax.axvspan(1.0, 50.0, color="0.93", zorder=-1)  # the headline band
             for axis in (ax.set_xscale, ax.set_yscale):
                 axis("symlog", linthresh=1.0)
             ax.set_xlim(0, top)

@@ -153,6 +153,14 @@ def uniform_feedback_rate(theta_pA: float, N: int, W_o_pC: float, beta: float) -
     return theta_pA / (N * W_o_pC - 1 / beta) if N * beta * W_o_pC > 1 else 0.0
 
 
-def binary_threshold(theta: float, W_row, W_ext: float) -> float:
-    """theta'_i = 2 theta - sum_j W_ij - W_ext (eq. 11.39) for +-1 binary neurons."""
-    return 2 * theta - float(np.sum(W_row)) - W_ext
+def binary_threshold(theta_pA: float, W_row_pC, W_ext_pC: float, on_rate_Hz: float,
+                     ext_on_rate_Hz: float) -> float:
+    """theta'_i (pA) of +-1 binary neurons (eqs. 11.38-11.39).
+
+    A binary neuron S = +1 fires at on_rate_Hz, S = -1 is silent, so its rate is
+    on_rate (S + 1) / 2, and likewise ext_on_rate (S_ext + 1) / 2 for the external
+    input. With W in pC, W r is a current (pA), and
+    theta' = 2 theta - on_rate sum_j W_ij - ext_on_rate W_ext, all in pA. The lecture's
+    form 2 theta - sum W - W_ext is this with both rates 1 (in the weights' units)."""
+    return (2 * theta_pA - on_rate_Hz * float(np.sum(W_row_pC))
+            - ext_on_rate_Hz * W_ext_pC)

@@ -44,9 +44,9 @@ def _provenance(spikes_path) -> dict:
     return read_spike_meta(spikes_path)["provenance"]
 
 
-def write_derived(fit, base_spec, provenance, derived) -> None:
+def write_derived(fit, base_spec, provenance, derived, binary_on_rate_Hz) -> None:
     model, p, base = load_rate_model(fit, base_spec)
-    out = ver.derived_params(p, model, base, str(fit))
+    out = ver.derived_params(p, model, base, str(fit), binary_on_rate_Hz)
     write_json(derived, out | {"provenance": _provenance(provenance)})
 
 
@@ -87,18 +87,20 @@ def write_step(fit, base_spec, step_csv, step_json, provenance, dynamics_csv, dy
                figure) -> None:
     """The rate model's response to the network's step (network/step_response.*)."""
     model, p, _ = load_rate_model(fit, base_spec)
-    table, summary = dynamics.model_step_response(p, read_json(step_json), read_csv(step_csv))
+    table, summary = dynamics.model_step_response(p, model, read_json(step_json), read_csv(step_csv))
     write_csv(dynamics_csv, table, list(table))
     write_json(dynamics_json, summary | {"provenance": _provenance(provenance)})
     save(plots.step_dynamics(table, summary, model.name), *figure)
 
 
-def write_summary(model, openloop, closedloop, feedback, provenance, csv, summary,
+def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, csv, summary,
                   figure) -> dict:
     """verification.csv (open loop, closed loop, uniform feedback) and summary.json."""
+    neuron = model_from_spec(read_json(_one(base_spec)))
+    t_ref = neuron.params.get("t_ref")
     closed = read_json(closedloop)
     rows = ver.merge_rows(read_json(openloop), closed["rows"], read_json(feedback))
-    out = ver.summary(rows) | {"provenance": _provenance(provenance),
+    out = ver.summary(rows, t_ref and float(t_ref)) | {"provenance": _provenance(provenance),
                                "closed_loop_diagnostics": closed["diagnostics"]}
     write_csv(csv, rows, ver.COLUMNS)
     write_json(summary, out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..criteria import RATE_CUT_HZ
+from ..criteria import RATE_CUT_HZ, rate_bands
 from ..io import none_to_nan
 from . import feedback
 from . import rate_model as rt
@@ -21,7 +21,8 @@ COLUMNS = ("experiment", "condition", "population", "predicted_Hz_linear", "pred
            "simulated_Hz", "simulated_sem_Hz")
 
 
-def derived_params(p: dict, model, base_spec: dict, fit_path: str) -> dict:
+def derived_params(p: dict, model, base_spec: dict, fit_path: str,
+                   binary_on_rate_Hz: float) -> dict:
     """derived_params.json: W, W_ext, theta, f, and every input with unit and source."""
     net, syn = base_spec["network"], p["synapses"]
     inputs = []
@@ -44,8 +45,13 @@ def derived_params(p: dict, model, base_spec: dict, fit_path: str) -> dict:
     return {
         "W_pC": {"rows": "post E, I", "columns": "pre E, I", "value": p["W_pC"]},
         "W_ext_pC": p["W_ext_pC"], "theta_pA": p["theta_pA"],
-        "binary_threshold_pA": [rt.binary_threshold(p["theta_pA"], row, w_ext)
-                                for row, w_ext in zip(p["W_pC"], p["W_ext_pC"])],
+        "binary_threshold": {
+            "theta_prime_pA": [rt.binary_threshold(p["theta_pA"], row, w_ext, binary_on_rate_Hz,
+                                                   net["nu_ext_Hz"])
+                               for row, w_ext in zip(p["W_pC"], p["W_ext_pC"])],
+            "on_rate_Hz": binary_on_rate_Hz, "ext_on_rate_Hz": net["nu_ext_Hz"],
+            "formula": "2 theta - on_rate sum_j W_ij - ext_on_rate W_ext (eq. 11.39 with "
+                       "rates on_rate (S + 1)/2)"},
         "f_linear": "beta [mu]_+ with beta from the deterministic f-I fit",
         "f_fluct": "rate at the momentary conductances averaged over their Gaussian "
                    "fluctuations (Campbell moments); exact LIF rate for integrate-and-fire "
@@ -78,6 +84,8 @@ def openloop_rows(p, model, ol_rates) -> dict:
         nu = ol_rates["nu_ext_Hz"][k]
         mu = rt.drive(p, r, nu)[0]
         cond = f"rE={r[0]:g};rI={r[1]:g};nu={nu:g}"
+        if ol_rates["set"][k] != "grid":
+            cond += f";{ol_rates['set'][k]}"
         add_row(rows, "open_loop", cond, "E", float(rt.f_linear(mu, p["beta_Hz_per_pA"])),
                 rt.fluct_rate(model, p, r[0], r[1], nu), ol_rates["rate_Hz"][k],
                 ol_rates["sem_Hz"][k])
@@ -150,15 +158,16 @@ def uniform_feedback(model, p: dict, spec: dict, m: dict):
     table = {k: [] for k in FEEDBACK_COLUMNS}
     records = []
     for g, gain in enumerate(gains):
-        pr = feedback.predictions(p, model, c, gain, closed["during_kick"]["rate_Hz"][g])
+        pr = feedback.predictions(p, model, c, gain)
         thr, thr_sem = feedback.threshold_crossing(m["rates_in_Hz"], m["open_rate_Hz"][g],
                                                    m["open_sem_Hz"][g])
         cond = f"gain={gain['loop_gain']:g}"
         add_row(rows, "uniform_feedback", f"{cond};threshold", "E", pr["threshold_linear_Hz"],
                 pr["threshold_fluct_Hz"], thr, thr_sem)
-        add_row(rows, "uniform_feedback", f"{cond};after_kick", "E", pr["after_kick_linear_Hz"],
-                pr["after_kick_fluct_Hz"], closed["after_kick"]["rate_Hz"][g],
-                closed["after_kick"]["sem_Hz"][g])
+        for window in ("during_kick", "after_kick"):
+            add_row(rows, "uniform_feedback", f"{cond};{window}", "E",
+                    pr[f"{window}_linear_Hz"], pr[f"{window}_fluct_Hz"],
+                    closed[window]["rate_Hz"][g], closed[window]["sem_Hz"][g])
         for j, r in enumerate(m["rates_in_Hz"]):
             add_row(table, gain["loop_gain"], r, m["open_rate_Hz"][g][j], m["open_sem_Hz"][g][j],
                     pr["F_linear"](r), pr["F_fluct"](r), columns=FEEDBACK_COLUMNS)
@@ -182,27 +191,51 @@ def feedback_curves(model, p: dict, c: dict, n: int = 30) -> dict:
     return out
 
 
-def summary(rows: dict) -> dict:
-    """Median and 90th-percentile relative error per f and experiment (simulated >=
-    RATE_CUT_HZ), and the median absolute error below it."""
+def _rel_stats(pred, sim) -> dict:
+    """Median and 90th percentile of |pred - sim| / sim over the points with a finite
+    prediction; n counts every point, n_no_prediction those without (e.g. runaway)."""
+    rel = np.abs(pred - sim) / sim
+    ok = np.isfinite(rel)
+    return {"median_rel_error": float(np.median(rel[ok])) if ok.any() else None,
+            "p90_rel_error": float(np.percentile(rel[ok], 90)) if ok.any() else None,
+            "n": int(rel.size), "n_no_prediction": int((~ok).sum())}
+
+
+def summary(rows: dict, t_ref_ms: float | None) -> dict:
+    """Errors per experiment and f, by rate band of the simulated rate (criteria.
+    rate_bands): median and 90th-percentile relative error in each band (the 1-50 Hz
+    band is the headline), the median absolute error below RATE_CUT_HZ, and over all
+    points >= RATE_CUT_HZ (median_rel_error, p90_rel_error) for comparison. For the
+    open loop also the error at the network's own operating point."""
     out = {}
-    exp = np.asarray(rows["experiment"])
-    sim = np.asarray(rows["simulated_Hz"], float)
+    exp, cond = np.asarray(rows["experiment"]), np.asarray(rows["condition"])
+    sim = none_to_nan(rows["simulated_Hz"])
+    bands = rate_bands(t_ref_ms)
     for e in sorted(set(exp.tolist())):
         out[e] = {}
         for f in ("linear", "fluct"):
             pred = none_to_nan(rows[f"predicted_Hz_{f}"])
             k = (exp == e) & (sim >= RATE_CUT_HZ)
-            rel = np.abs(pred[k] - sim[k]) / sim[k]
-            low = (exp == e) & (sim < RATE_CUT_HZ)
+            low = (exp == e) & (sim < RATE_CUT_HZ) & np.isfinite(pred)
+            overall = _rel_stats(pred[k], sim[k])
             out[e][f] = {
-                "median_rel_error": float(np.nanmedian(rel)) if k.any() else None,
-                "p90_rel_error": float(np.nanpercentile(rel, 90)) if k.any() else None,
+                "median_rel_error": overall["median_rel_error"],
+                "p90_rel_error": overall["p90_rel_error"],
                 "n_above_1Hz": int(k.sum()),
-                "median_abs_error_below_1Hz_Hz": float(np.nanmedian(np.abs(pred[low] - sim[low])))
+                "median_abs_error_below_1Hz_Hz": float(np.median(np.abs(pred[low] - sim[low])))
                 if low.any() else None,
-                "n_below_1Hz": int(low.sum()),
+                "n_below_1Hz": int(((exp == e) & (sim < RATE_CUT_HZ)).sum()),
+                "bands": {name: _rel_stats(pred[m], sim[m])
+                          | {"range_Hz": [lo, None if np.isinf(hi) else hi]}
+                          for name, (lo, hi) in bands.items()
+                          for m in [(exp == e) & (sim >= lo) & (sim < hi)]},
             }
+            op = (exp == e) & np.char.endswith(cond.astype(str), ";operating_point")
+            if op.any():
+                i = int(np.flatnonzero(op)[0])
+                out[e][f]["operating_point"] = {
+                    "condition": str(cond[i]), "simulated_Hz": float(sim[i]),
+                    "predicted_Hz": None if not np.isfinite(pred[i]) else float(pred[i])}
     return out
 
 
