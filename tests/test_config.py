@@ -116,3 +116,19 @@ def test_vp_mismatch_from_resource_override_is_caught_before_running(tmp_path, t
     assert proc.returncode != 0
     assert "simulate: launch gives 1 ranks x 1 threads = 1 virtual processes" in proc.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_every_schema_property_is_described():
+    schema = load_yaml(SCHEMA)
+    missing = []
+
+    def walk(node, path):
+        for key, sub in node.get("properties", {}).items():
+            if "description" not in sub:
+                missing.append(f"{path}.{key}")
+            walk(sub, f"{path}.{key}")
+        for key, sub in node.get("$defs", {}).items():
+            walk(sub, f"$defs.{key}")
+
+    walk(schema, "")
+    assert not missing, missing

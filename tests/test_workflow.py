@@ -57,7 +57,13 @@ def test_dag_writes_network_and_theory_outputs(tiny_run, model):
     assert {i["name"] for i in derived["inputs"]} >= {"v_theta", "I_theta0", "beta", "G_E", "K_E"}
     rows = (theory / "verification.csv").read_text().splitlines()
     assert rows[0] == ("experiment,condition,population,predicted_Hz_linear,predicted_Hz_fluct,"
-                       "simulated_Hz,simulated_sem_Hz")
+                       "predicted_Hz_semianalytic,simulated_Hz,simulated_sem_Hz")
+    cal = json.loads((theory / "calibration.json").read_text())
+    assert cal["n_fitted"] >= 8 and len(cal["conditions"]["rate_Hz"]) == 16 + 4
+    # the calibration conditions are not among the judged ones
+    judged = {r.split(",")[1] for r in rows[1:] if r.startswith("open_loop")}
+    assert not any(f"rE={a:g};rI={b:g};nu={c:g}" in judged for a, b, c in zip(
+        cal["conditions"]["r_E_Hz"], cal["conditions"]["r_I_Hz"], cal["conditions"]["nu_ext_Hz"]))
     # 3 x 3 x 2 grid conditions, the operating point and one condition near it
     assert sum(r.startswith("open_loop") for r in rows) == 18 + 2
     assert sum(";operating_point," in r for r in rows) == 1

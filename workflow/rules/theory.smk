@@ -27,12 +27,33 @@ rule theory_derive:
         "../scripts/run_stage.py"
 
 
+rule theory_calibrate:
+    input:
+        fit=FIT,
+        base_spec=base_spec,
+        ol_spec=f"{OPENLOOP}/spec.json",
+        ol_spikes=f"{OPENLOOP}/spikes.parquet",
+    output:
+        calibration="results/theory/{model}/calibration.json",
+    log:
+        "logs/theory/{model}/calibrate.log",
+    benchmark:
+        "benchmarks/theory/{model}/calibrate.tsv"
+    conda:
+        "../../envs/condrate.yaml"
+    params:
+        entry="condrate.theory.stage.write_calibration",
+    script:
+        "../scripts/run_stage.py"
+
+
 rule theory_openloop:
     input:
         fit=FIT,
         base_spec=base_spec,
         ol_spec=f"{OPENLOOP}/spec.json",
         ol_spikes=f"{OPENLOOP}/spikes.parquet",
+        calibration=rules.theory_calibrate.output.calibration,
     output:
         rows=f"{OPENLOOP}/rows.json",
     log:
@@ -52,6 +73,7 @@ rule theory_closedloop:
         fit=FIT,
         base_spec=base_spec,
         ext=ext_stats,
+        calibration=rules.theory_calibrate.output.calibration,
     output:
         closedloop="results/theory/{model}/closedloop/rows.json",
         pdf=report(

@@ -22,18 +22,29 @@ from ..protocol import Experiment, Nodes
 from ..spiketrains import mean_sem
 
 
+def _around(op: dict, around: dict) -> list[tuple]:
+    """(factor_E, factor_I, r_E, r_I, nu_ext) around the operating point ``op``."""
+    return [(fe, fi, fe * op["r_E_Hz"], fi * op["r_I_Hz"], op["nu_ext_Hz"])
+            for fe, fi in itertools.product(around["E_factors"], around["I_factors"])]
+
+
 def openloop_conditions(c: dict, operating_point: dict | None = None) -> list[tuple]:
-    """(set, r_E, r_I, nu_ext) of every condition: the grid, then the operating point
-    (factors 1, 1) and the points around it; operating_point: {r_E_Hz, r_I_Hz,
-    nu_ext_Hz} of the network, None for the grid only."""
+    """(set, r_E, r_I, nu_ext) of every condition: the grid; the operating point
+    (factors 1, 1) and the points around it; and the calibration set of the
+    semi-analytic transfer function (its own grid and points around the operating
+    point, never judged). operating_point: {r_E_Hz, r_I_Hz, nu_ext_Hz} of the network,
+    None for no conditions around it."""
     conds = [("grid", *x) for x in itertools.product(c["rates_E_Hz"], c["rates_I_Hz"],
                                                       c["nu_ext_Hz"])]
-    around = c.get("around_operating_point")
-    if operating_point is not None and around:
-        op = operating_point
+    op, around, cal = operating_point, c.get("around_operating_point"), c.get("calibration")
+    if op is not None and around:
         conds += [("operating_point" if (fe, fi) == (1.0, 1.0) else "near_operating_point",
-                   fe * op["r_E_Hz"], fi * op["r_I_Hz"], op["nu_ext_Hz"])
-                  for fe, fi in itertools.product(around["E_factors"], around["I_factors"])]
+                   *x) for fe, fi, *x in _around(op, around)]
+    if cal:
+        conds += [("calibration", *x) for x in itertools.product(
+            cal["rates_E_Hz"], cal["rates_I_Hz"], cal["nu_ext_Hz"])]
+        if op is not None and cal.get("around_operating_point"):
+            conds += [("calibration", *x) for _, _, *x in _around(op, cal["around_operating_point"])]
     return conds
 
 

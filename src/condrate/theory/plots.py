@@ -18,9 +18,10 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
     sim = _col(rows, "simulated_Hz")
     top = 2 * np.nanmax(sim)  # predictions beyond are drawn on the upper edge
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.0), sharey=True)
+        fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.0), sharey=True)
         for ax, f, label in ((axes[0], "linear", "threshold-linear f"),
-                             (axes[1], "fluct", "fluctuation-aware f")):
+                             (axes[1], "fluct", "fluctuation-aware f"),
+                             (axes[2], "semianalytic", "semi-analytic f (calibrated)")):
             pred = np.minimum(_col(rows, f"predicted_Hz_{f}"), top)
             for e, mk, col in (("open_loop", "o", "tab:purple"), ("closed_loop", "s", "tab:orange"),
                                ("uniform_feedback", "^", "tab:green")):
@@ -57,6 +58,8 @@ def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | Non
             ax.plot(nu[k], sim[k], "o", ms=3, color=col, label=f"NEST {p}")
         ax.plot(curves["nu_ext_Hz"], curves["linear"], "k--", lw=0.8, label="threshold-linear f")
         ax.plot(curves["nu_ext_Hz"], curves["fluct"], "k-", lw=0.8, label="fluctuation-aware f")
+        ax.plot(curves["nu_ext_Hz"], curves["semianalytic"], "-", color="tab:green", lw=0.8,
+                label="semi-analytic f")
         if diagnostics and diagnostics["runs"]:
             runs = diagnostics["runs"]
             ax.plot([q["nu_ext_Hz"] for q in runs],

@@ -117,18 +117,21 @@ def linear_fixed_points(p: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> lis
     return out
 
 
-def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, I_ext_pA=0.0,
-                       r_max=500.0, fano=(1.0, 1.0)) -> list[dict]:
-    """Fixed points of r = fluct_rate(r, r, nu_ext) with stability.
+def semianalytic_rate(model, p: dict, r_E, r_I, nu_ext, calibration: dict,
+                      I_ext_pA=0.0) -> float:
+    """Semi-analytic transfer function (iii): the rate at the membrane moments of the
+    three input streams, with the effective threshold fitted on single neurons
+    (theory.semianalytic)."""
+    from . import semianalytic
 
-    E and I neurons of condrate's network receive the same inputs, so r_E = r_I = r
-    and the fixed points are the roots of F(r) - r on [0, r_max], found by sign
-    changes on a grid and refined with brentq; stable where F'(r) < 1.
-    """
+    m = semianalytic.membrane_moments(model, sources(p, r_E, r_I, nu_ext), I_ext_pA)
+    return semianalytic.rate_Hz(m, calibration)
 
-    def F(r):
-        return fluct_rate(model, p, r, r, nu_ext_Hz, I_ext_pA, fano)
 
+def fixed_points_1d(F, r_max=500.0) -> list[dict]:
+    """Fixed points of r = F(r) with stability, r_E = r_I = r (E and I neurons of
+    condrate's network receive the same inputs): the roots of F(r) - r on [0, r_max],
+    found by sign changes on a grid and refined with brentq; stable where F'(r) < 1."""
     grid = np.concatenate([np.linspace(0, 50, 251), np.linspace(50, r_max, 226)[1:]])
     vals = np.array([F(r) - r for r in grid])
     h = 1e-3
@@ -140,6 +143,20 @@ def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, I_ext_pA=0.0,
         slope = (F(r + h) - F(max(r - h, 0.0))) / (r + h - max(r - h, 0.0))
         out.append({"rates_Hz": [r, r], "stable": bool(slope < 1), "slope": slope})
     return out
+
+
+def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, I_ext_pA=0.0,
+                       r_max=500.0, fano=(1.0, 1.0)) -> list[dict]:
+    """Fixed points of r = fluct_rate(r, r, nu_ext) with stability (fixed_points_1d)."""
+    return fixed_points_1d(lambda r: fluct_rate(model, p, r, r, nu_ext_Hz, I_ext_pA, fano),
+                           r_max)
+
+
+def semianalytic_fixed_points(p: dict, model, nu_ext_Hz: float, calibration: dict,
+                              I_ext_pA=0.0, r_max=500.0) -> list[dict]:
+    """Fixed points of r = semianalytic_rate(r, r, nu_ext) with stability."""
+    return fixed_points_1d(
+        lambda r: semianalytic_rate(model, p, r, r, nu_ext_Hz, calibration, I_ext_pA), r_max)
 
 
 def rest_fixed_point(points: list[dict]):

@@ -50,20 +50,35 @@ def write_derived(fit, base_spec, provenance, derived, binary_on_rate_Hz) -> Non
     write_json(derived, out | {"provenance": _provenance(provenance)})
 
 
-def write_openloop(fit, base_spec, ol_spec, ol_spikes, rows) -> None:
+def _openloop_rates(ol_spec, ol_spikes) -> tuple:
+    spec = read_json(ol_spec)
+    return spec, openloop.condition_rates(spec, SpikeTrains.read(ol_spikes))
+
+
+def write_calibration(fit, base_spec, ol_spec, ol_spikes, calibration) -> None:
+    """The semi-analytic f (iii), fitted on the open-loop run's calibration set."""
     model, p, _ = load_rate_model(fit, base_spec)
-    rates = openloop.condition_rates(read_json(ol_spec), SpikeTrains.read(ol_spikes))
-    write_json(rows, ver.openloop_rows(p, model, rates))
+    spec, rates = _openloop_rates(ol_spec, ol_spikes)
+    band = spec["openloop"]["calibration"]["fit_band_Hz"]
+    write_json(calibration, ver.calibrate(p, model, rates, band)
+               | {"provenance": _provenance(ol_spikes)})
 
 
-def write_closedloop(fit, base_spec, ext, closedloop, figure) -> None:
+def write_openloop(fit, base_spec, ol_spec, ol_spikes, calibration, rows) -> None:
+    model, p, _ = load_rate_model(fit, base_spec)
+    _, rates = _openloop_rates(ol_spec, ol_spikes)
+    write_json(rows, ver.openloop_rows(p, model, rates, read_json(calibration)))
+
+
+def write_closedloop(fit, base_spec, ext, calibration, closedloop, figure) -> None:
     """Closed-loop rows and diagnostics (JSON), and the rates-vs-input figure."""
     model, p, _ = load_rate_model(fit, base_spec)
+    cal = read_json(calibration)
     stats = [read_json(x) for x in ext]
-    rows = ver.closedloop_rows(p, model, stats)
+    rows = ver.closedloop_rows(p, model, stats, cal)
     diagnostics = ver.closed_loop_diagnostics(p, model, stats)
     write_json(closedloop, {"rows": rows, "diagnostics": diagnostics})
-    curves = ver.theory_curves(p, model, [s["network"]["nu_ext_Hz"] for s in stats])
+    curves = ver.theory_curves(p, model, [s["network"]["nu_ext_Hz"] for s in stats], cal)
     save(plots.rates_vs_input(rows, curves, model.name, diagnostics), *figure)
 
 

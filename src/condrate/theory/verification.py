@@ -15,10 +15,12 @@ from ..criteria import RATE_CUT_HZ, rate_bands
 from ..io import none_to_nan
 from . import feedback
 from . import rate_model as rt
+from . import semianalytic
 from .transfer import conductance_moments
 
+TRANSFER_FUNCTIONS = ("linear", "fluct", "semianalytic")
 COLUMNS = ("experiment", "condition", "population", "predicted_Hz_linear", "predicted_Hz_fluct",
-           "simulated_Hz", "simulated_sem_Hz")
+           "predicted_Hz_semianalytic", "simulated_Hz", "simulated_sem_Hz")
 
 
 def derived_params(p: dict, model, base_spec: dict, fit_path: str,
@@ -76,10 +78,29 @@ def empty_rows() -> dict:
     return {c: [] for c in COLUMNS}
 
 
-def openloop_rows(p, model, ol_rates) -> dict:
-    """Open loop: each condition (r_E, r_I, nu_ext) of unconnected neurons."""
+def calibrate(p, model, ol_rates, band_Hz) -> dict:
+    """Fit the semi-analytic f (iii) on the open-loop run's calibration conditions
+    (set "calibration", never judged); the record lists them with the fitted rates."""
+    k = [i for i, s in enumerate(ol_rates["set"]) if s == "calibration"]
+    moments = [semianalytic.membrane_moments(model, rt.sources(
+        p, ol_rates["r_E_Hz"][i], ol_rates["r_I_Hz"][i], ol_rates["nu_ext_Hz"][i])) for i in k]
+    rates = [ol_rates["rate_Hz"][i] for i in k]
+    cal = semianalytic.fit(moments, rates, band_Hz, float(model.params.get("t_ref", 0.0)))
+    fitted = [semianalytic.rate_Hz(m, cal) for m in moments]
+    return cal | {"conditions": {key: [ol_rates[key][i] for i in k]
+                                 for key in ("r_E_Hz", "r_I_Hz", "nu_ext_Hz", "rate_Hz")}
+                  | {"fitted_Hz": fitted, "membrane": moments},
+                  "note": "fitted on single unconnected neurons at these conditions only; "
+                          "verification.csv judges it on the others"}
+
+
+def openloop_rows(p, model, ol_rates, cal: dict) -> dict:
+    """Open loop: each judged condition (r_E, r_I, nu_ext) of unconnected neurons (the
+    calibration set is left out)."""
     rows = empty_rows()
     for k in range(len(ol_rates["condition"])):
+        if ol_rates["set"][k] == "calibration":
+            continue
         r = [ol_rates["r_E_Hz"][k], ol_rates["r_I_Hz"][k]]
         nu = ol_rates["nu_ext_Hz"][k]
         mu = rt.drive(p, r, nu)[0]
@@ -87,12 +108,13 @@ def openloop_rows(p, model, ol_rates) -> dict:
         if ol_rates["set"][k] != "grid":
             cond += f";{ol_rates['set'][k]}"
         add_row(rows, "open_loop", cond, "E", float(rt.f_linear(mu, p["beta_Hz_per_pA"])),
-                rt.fluct_rate(model, p, r[0], r[1], nu), ol_rates["rate_Hz"][k],
+                rt.fluct_rate(model, p, r[0], r[1], nu),
+                rt.semianalytic_rate(model, p, r[0], r[1], nu, cal), ol_rates["rate_Hz"][k],
                 ol_rates["sem_Hz"][k])
     return rows
 
 
-def closedloop_rows(p, model, ext_stats) -> dict:
+def closedloop_rows(p, model, ext_stats, cal: dict) -> dict:
     """Closed loop: the network over the external-rate sweep; predicted = the stable
     fixed point reached from rest."""
     rows = empty_rows()
@@ -100,10 +122,11 @@ def closedloop_rows(p, model, ext_stats) -> dict:
         nu, I_ext = st["network"]["nu_ext_Hz"], st["network"]["I_ext_pA"]
         lin = rt.rest_fixed_point(rt.linear_fixed_points(p, nu, I_ext))
         flu = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext))
+        sa = rt.rest_fixed_point(rt.semianalytic_fixed_points(p, model, nu, cal, I_ext))
         for j, pop in enumerate(("E", "I")):
             s = st["populations"][pop]
             add_row(rows, "closed_loop", f"nu={nu:g}", pop, lin and lin["rates_Hz"][j],
-                    flu and flu["rates_Hz"][j], s["rate_Hz"],
+                    flu and flu["rates_Hz"][j], sa and sa["rates_Hz"][j], s["rate_Hz"],
                     s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
     return rows
 
@@ -162,11 +185,12 @@ def uniform_feedback(model, p: dict, spec: dict, m: dict):
         thr, thr_sem = feedback.threshold_crossing(m["rates_in_Hz"], m["open_rate_Hz"][g],
                                                    m["open_sem_Hz"][g])
         cond = f"gain={gain['loop_gain']:g}"
+        # (iii) is calibrated on the E/I network's synapses only: no feedback prediction
         add_row(rows, "uniform_feedback", f"{cond};threshold", "E", pr["threshold_linear_Hz"],
-                pr["threshold_fluct_Hz"], thr, thr_sem)
+                pr["threshold_fluct_Hz"], None, thr, thr_sem)
         for window in ("during_kick", "after_kick"):
             add_row(rows, "uniform_feedback", f"{cond};{window}", "E",
-                    pr[f"{window}_linear_Hz"], pr[f"{window}_fluct_Hz"],
+                    pr[f"{window}_linear_Hz"], pr[f"{window}_fluct_Hz"], None,
                     closed[window]["rate_Hz"][g], closed[window]["sem_Hz"][g])
         for j, r in enumerate(m["rates_in_Hz"]):
             add_row(table, gain["loop_gain"], r, m["open_rate_Hz"][g][j], m["open_sem_Hz"][g][j],
@@ -213,8 +237,10 @@ def summary(rows: dict, t_ref_ms: float | None) -> dict:
     bands = rate_bands(t_ref_ms)
     for e in sorted(set(exp.tolist())):
         out[e] = {}
-        for f in ("linear", "fluct"):
+        for f in TRANSFER_FUNCTIONS:
             pred = none_to_nan(rows[f"predicted_Hz_{f}"])
+            if not np.isfinite(pred[exp == e]).any():
+                continue  # no prediction of this f for this experiment
             k = (exp == e) & (sim >= RATE_CUT_HZ)
             low = (exp == e) & (sim < RATE_CUT_HZ) & np.isfinite(pred)
             overall = _rel_stats(pred[k], sim[k])
@@ -239,16 +265,17 @@ def summary(rows: dict, t_ref_ms: float | None) -> dict:
     return out
 
 
-def theory_curves(p, model, nus) -> dict:
-    """Stable fixed points from rest on a fine grid of external rates, for both f."""
+def theory_curves(p, model, nus, cal: dict) -> dict:
+    """Stable fixed points from rest on a fine grid of external rates, for each f."""
     grid = np.linspace(0, max(nus) * 1.1, 45)
-    lin, flu = [], []
-    for nu in grid:
-        a = rt.rest_fixed_point(rt.linear_fixed_points(p, nu))
-        b = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu))
-        lin.append(np.nan if a is None else a["rates_Hz"][0])
-        flu.append(np.nan if b is None else b["rates_Hz"][0])
-    return {"nu_ext_Hz": grid, "linear": np.array(lin), "fluct": np.array(flu)}
+    out = {"nu_ext_Hz": grid}
+    for name, points in (("linear", lambda nu: rt.linear_fixed_points(p, nu)),
+                         ("fluct", lambda nu: rt.fluct_fixed_points(p, model, nu)),
+                         ("semianalytic",
+                          lambda nu: rt.semianalytic_fixed_points(p, model, nu, cal))):
+        rest = [rt.rest_fixed_point(points(nu)) for nu in grid]
+        out[name] = np.array([np.nan if q is None else q["rates_Hz"][0] for q in rest])
+    return out
 
 
 def merge_rows(*parts: dict) -> dict:
