@@ -1,7 +1,5 @@
 """The semi-analytic transfer function: shot-noise moments of V and the calibration fit."""
 
-import math
-
 import numpy as np
 import pytest
 
