@@ -12,7 +12,7 @@ CONFIG ?= config/config.yaml
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run tiny aeif test lint format bench figures clean
+.PHONY: setup run tiny aeif test lint format bench figures tables clean
 
 setup: $(VENV)/.condrate-installed
 
@@ -51,6 +51,10 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# the README's rate-theory tables, printed from a run's summary.json files
+tables: setup
+	$(BIN)/python docs/summary_tables.py results
 
 # docs/figures/ is generated: the figures the README shows, copied from a run's
 # results/figures (make run, and the brainpy preset for its figure)

@@ -59,7 +59,7 @@ def test_dag_writes_network_and_theory_outputs(tiny_run, model):
     assert rows[0] == ("experiment,condition,population,predicted_Hz_linear,predicted_Hz_fluct,"
                        "predicted_Hz_semianalytic,simulated_Hz,simulated_sem_Hz")
     cal = json.loads((theory / "calibration.json").read_text())
-    assert cal["n_fitted"] >= 8 and len(cal["conditions"]["rate_Hz"]) == 16 + 4
+    assert cal["n_fitted"] >= 8 and len(cal["conditions"]["rate_Hz"]) == 24 + 8
     # the calibration conditions are not among the judged ones
     judged = {r.split(",")[1] for r in rows[1:] if r.startswith("open_loop")}
     assert not any(f"rE={a:g};rI={b:g};nu={c:g}" in judged for a, b, c in zip(
