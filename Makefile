@@ -12,7 +12,7 @@ CONFIG ?= config/config.yaml
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run tiny aeif test lint format bench figures tables clean
+.PHONY: setup run unlock tiny aeif test lint format bench figures tables clean
 
 setup: $(VENV)/.condrate-installed
 
@@ -30,7 +30,12 @@ $(VENV)/.condrate-installed: envs/system-packages.txt envs/build-requirements.tx
 	touch $@
 
 run: setup
-	$(BIN)/snakemake --cores $(CORES) --resources vp=$(CORES) --configfile $(CONFIG)
+	$(BIN)/snakemake --cores $(CORES) --resources vp=$(CORES) --rerun-incomplete --configfile $(CONFIG)
+
+# after a killed run (SIGKILL, power loss) Snakemake's lock stays: release it, then
+# `make run` again resumes where it stopped (incomplete outputs are redone)
+unlock: setup
+	$(BIN)/snakemake --unlock --cores 1 --configfile $(CONFIG)
 
 tiny: CONFIG = config/tiny.yaml
 tiny: run
