@@ -1,0 +1,85 @@
+"""Print the README's rate-theory tables from a run's summary.json files.
+
+    python docs/summary_tables.py [RESULTS]      (make tables)
+
+Per model and experiment: the median (90th percentile) relative error of each
+transfer function in the 1-50 Hz band (the headline), the number of points there,
+the all-points (>= 1 Hz) median, and the open-loop error at the network's own
+operating point.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+FS = (("linear", "threshold-linear f (i)"), ("fluct", "fluctuation-aware f (ii)"),
+      ("semianalytic", "semi-analytic f (iii)"))
+EXPERIMENTS = ("open_loop", "closed_loop", "uniform_feedback")
+
+
+def pct(x):
+    return "–" if x is None else f"{100 * x:.0f} %"
+
+
+def cell(s: dict) -> str:
+    if not s:
+        return "–"
+    band = s["bands"]["1_50Hz"]
+    if not band["n"]:
+        return f"no points (all ≥ 1 Hz: {pct(s['median_rel_error'])})"
+    return (f"{pct(band['median_rel_error'])} ({pct(band['p90_rel_error'])}), n = {band['n']}; "
+            f"all ≥ 1 Hz {pct(s['median_rel_error'])}")
+
+
+def main(results="results") -> None:
+    root = Path(results) / "theory"
+    print("| model | experiment | " + " | ".join(label for _, label in FS) + " |")
+    print("|---|---|" + "---|" * len(FS))
+    for path in sorted(root.glob("*/summary.json")):
+        summ = json.loads(path.read_text())
+        for e in EXPERIMENTS:
+            if e in summ:
+                cells = [cell(summ[e].get(f, {})) for f, _ in FS]
+                print(f"| {path.parent.name} | {e.replace('_', ' ')} | " + " | ".join(cells) + " |")
+    print()
+    print("| model | operating point (r_E, r_I, ν_ext) | NEST, unconnected neurons | "
+          + " | ".join(label for _, label in FS) + " |")
+    print("|---|---|---|" + "---|" * len(FS))
+    for path in sorted(root.glob("*/summary.json")):
+        ol = json.loads(path.read_text()).get("open_loop", {})
+        ops = [ol.get(f, {}).get("operating_point") for f, _ in FS]
+        op = next((o for o in ops if o), None)
+        if op is None:
+            continue
+        preds = ["–" if o is None or o["predicted_Hz"] is None else f"{o['predicted_Hz']:.2f} Hz"
+                 for o in ops]
+        cond = op["condition"].split(";")[:3]
+        print(f"| {path.parent.name} | {', '.join(c.split('=')[1] for c in cond)} Hz | "
+              f"{op['simulated_Hz']:.2f} Hz | " + " | ".join(preds) + " |")
+
+
+def rate(x) -> str:
+    return "runaway" if x is None else f"{x:.3g}"
+
+
+def feedback_table(results="results") -> None:
+    """Per loop gain: thresholds (linear, f (ii), NEST) and the states during and after
+    the kick (f (ii) from the theory's own state under the kick current, NEST)."""
+    print("| model | κ | r_o linear (Hz) | threshold f (ii) | NEST open-loop crossing | "
+          "during kick: f (ii) / NEST | after kick: f (ii) / NEST |")
+    print("|---|---|---|---|---|---|---|")
+    for path in sorted((Path(results) / "theory").glob("*/uniform_feedback.json")):
+        for g in json.loads(path.read_text())["loop_gains"]:
+            thr = g["simulated_threshold_Hz"]
+            nest_thr = "–" if thr is None else (
+                f"{thr:.3g} ± {g['simulated_threshold_sem_Hz']:.2g}" if thr else "0")
+            print(f"| {path.parent.name} | {g['loop_gain']:g} | {g['r_o_linear_Hz']:.3g} | "
+                  f"{rate(g['threshold_fluct_Hz'])} | {nest_thr} | "
+                  f"{rate(g['during_kick_fluct_Hz'])} / {g['closed_loop_during_kick_Hz']:.3g} | "
+                  f"{rate(g['after_kick_fluct_Hz'])} / {g['closed_loop_after_kick_Hz']:.3g} |")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])
+    print()
+    feedback_table(*sys.argv[1:2])
