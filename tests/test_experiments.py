@@ -8,8 +8,8 @@ from condrate.errors import ConfigError
 
 
 def test_every_experiment_provides_the_protocol():
-    assert set(experiments.EXPERIMENTS) == {"fi", "network", "openloop", "feedback"}
-    for kind, exp in experiments.EXPERIMENTS.items():
+    assert set(experiments.registry()) == {"fi", "network", "openloop", "feedback"}
+    for kind, exp in experiments.registry().items():
         assert exp.kind == kind and "{model}" in exp.path
         assert all(callable(f) for f in (exp.spec, exp.build, exp.analyse))
         assert exp.sections

@@ -2,30 +2,36 @@
 every experiment shares: writing its spec and gathering its spikes.
 
 Adding an experiment: one module with an ``EXPERIMENT`` record, one line below.
+Modules are imported when asked for, so that the MPI job imports only its own.
 """
 
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
 from .errors import ConfigError
-from .fi import experiment as fi
 from .io import write_json
-from .nestrun.spikes import gather
-from .network import experiment as network
 from .protocol import Experiment
-from .theory import feedback, openloop
 
-EXPERIMENTS: dict[str, Experiment] = {
-    e.kind: e for e in (fi.EXPERIMENT, network.EXPERIMENT, openloop.EXPERIMENT,
-                        feedback.EXPERIMENT)
+MODULES = {
+    "fi": "condrate.fi.experiment",
+    "network": "condrate.network.experiment",
+    "openloop": "condrate.theory.openloop",
+    "feedback": "condrate.theory.feedback",
 }
 
 
 def get(kind: str) -> Experiment:
-    if kind not in EXPERIMENTS:
-        raise ConfigError(f"spec kind '{kind}' is not one of {sorted(EXPERIMENTS)}")
-    return EXPERIMENTS[kind]
+    """The experiment of a spec's kind (imports its module)."""
+    if kind not in MODULES:
+        raise ConfigError(f"spec kind '{kind}' is not one of {sorted(MODULES)}")
+    return import_module(MODULES[kind]).EXPERIMENT
+
+
+def registry() -> dict[str, Experiment]:
+    """Every registered experiment by kind."""
+    return {kind: get(kind) for kind in MODULES}
 
 
 def path_regex(exp: Experiment) -> str:
@@ -39,12 +45,12 @@ def path_regex(exp: Experiment) -> str:
 def match_path(path: str) -> tuple[Experiment, dict]:
     """The experiment whose results folder is ``path`` (below results/), and the
     wildcard values in it (model, run)."""
-    for exp in EXPERIMENTS.values():
+    for exp in registry().values():
         m = re.fullmatch(path_regex(exp), path)
         if m:
             return exp, m.groupdict()
     raise ConfigError(f"results/{path}: not the folder of any experiment "
-                      f"({', '.join(e.path for e in EXPERIMENTS.values())})")
+                      f"({', '.join(e.path for e in registry().values())})")
 
 
 def write_spec(path: str, config: dict, root, spec, model_file, network_file=None,
@@ -61,4 +67,6 @@ def write_spec(path: str, config: dict, root, spec, model_file, network_file=Non
 
 def gather_spikes(sim, spikes) -> dict:
     """Merge a run's per-VP spike files into one checked, sorted table."""
+    from .nestrun.spikes import gather
+
     return gather(sim, spikes)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .nestrun.spikes import read_spikes
 from .units import window_s
 
 
@@ -28,6 +27,8 @@ class SpikeTrains:
     @classmethod
     def read(cls, path) -> "SpikeTrains":
         """The gathered Parquet table of a run (see nestrun.spikes.gather)."""
+        from .nestrun.spikes import read_spikes  # pyarrow: not for the MPI job's imports
+
         senders, times, meta = read_spikes(path)
         return cls(senders.astype(np.int64) - meta["first_node_id"], times,
                    int(meta["n_neurons"]), meta)

@@ -88,7 +88,7 @@ if os.geteuid() == 0:  # OpenMPI refuses root without these
 # results folders of the experiments, for the {path} wildcard of the generic rules
 EXPERIMENT_PATHS = "|".join(
     re.sub(r"\(\?P<\w+>([^)]*)\)", r"\1", experiments.path_regex(e))
-    for e in experiments.EXPERIMENTS.values()
+    for e in experiments.registry().values()
 )
 
 SHARED_KEYS = ("models_dir", "model_params", "glif_mechanism", "nest")

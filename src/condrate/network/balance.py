@@ -7,7 +7,6 @@ conductances nS, times ms (seconds only where a rate multiplies them), currents 
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from ..units import S_PER_MS
 
@@ -32,6 +31,8 @@ def balance_rate(inputs: dict, I_ext_pA: float, g_L_nS: float, E_L_mV: float, V_
 
 def linear_fit(x, y) -> dict:
     """Least-squares line y = slope x + intercept with R^2."""
+    from scipy import stats  # here, not at the top: the MPI job imports this module
+
     lr = stats.linregress(np.asarray(x, float), np.asarray(y, float))
     return {"slope": float(lr.slope), "intercept": float(lr.intercept), "r2": float(lr.rvalue**2)}
 

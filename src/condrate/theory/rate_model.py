@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from scipy import optimize
 
 from ..synapses import network_inputs
 
@@ -132,6 +131,8 @@ def fixed_points_1d(F, r_max=500.0) -> list[dict]:
     """Fixed points of r = F(r) with stability, r_E = r_I = r (E and I neurons of
     condrate's network receive the same inputs): the roots of F(r) - r on [0, r_max],
     found by sign changes on a grid and refined with brentq; stable where F'(r) < 1."""
+    from scipy import optimize
+
     grid = np.concatenate([np.linspace(0, 50, 251), np.linspace(50, r_max, 226)[1:]])
     vals = np.array([F(r) - r for r in grid])
     h = 1e-3
