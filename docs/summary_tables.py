@@ -79,7 +79,27 @@ def feedback_table(results="results") -> None:
                   f"{rate(g['after_kick_fluct_Hz'])} / {g['closed_loop_after_kick_Hz']:.3g} |")
 
 
+def threshold_errors(results="results") -> None:
+    """Median relative error of the predicted ignition threshold against NEST's
+    open-loop crossing (thresholds >= 1 Hz), per model and f."""
+    print("| model | threshold r_o, median error: linear f (i) | fluctuation-aware f (ii) |")
+    print("|---|---|---|")
+    for path in sorted((Path(results) / "theory").glob("*/uniform_feedback.json")):
+        gains = [g for g in json.loads(path.read_text())["loop_gains"]
+                 if g["simulated_threshold_Hz"] and g["simulated_threshold_Hz"] >= 1.0]
+        cells = []
+        for key in ("r_o_linear_Hz", "threshold_fluct_Hz"):
+            errs = sorted(abs(g[key] - g["simulated_threshold_Hz"]) / g["simulated_threshold_Hz"]
+                          for g in gains)
+            n = len(errs)
+            med = (errs[(n - 1) // 2] + errs[n // 2]) / 2 if n else None
+            cells.append(f"{pct(med)} (n = {n})")
+        print(f"| {path.parent.name} | " + " | ".join(cells) + " |")
+
+
 if __name__ == "__main__":
     main(*sys.argv[1:2])
+    print()
+    threshold_errors(*sys.argv[1:2])
     print()
     feedback_table(*sys.argv[1:2])
