@@ -29,9 +29,6 @@ GLIF_LEVELS = {
     "GLIF5": (True, True, True),
 }
 
-# Charge of one synaptic event of peak conductance G and time constant tau is
-# c * G * tau: exp(-t/tau) integrates to tau, (t/tau) e^(1 - t/tau) to e*tau.
-SHAPE_FACTOR = CHARGE_FACTOR
 
 _UNIT_RULES = (
     (re.compile(r"^C_m$"), "pF"),
@@ -70,7 +67,7 @@ class Synapse:
     @property
     def charge_factor(self) -> float:
         """Dimensionless factor c with mean conductance = c * G * tau * rate."""
-        return SHAPE_FACTOR[self.shape]
+        return CHARGE_FACTOR[self.shape]
 
 
 @dataclass(frozen=True)
@@ -179,8 +176,8 @@ def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=N
     synapses = {}
     for kind in ("excitatory", "inhibitory"):
         s = raw["synapses"][kind]
-        if s["shape"] not in SHAPE_FACTOR:
-            raise ConfigError(f"{where}.synapses.{kind}.shape: one of {sorted(SHAPE_FACTOR)}")
+        if s["shape"] not in CHARGE_FACTOR:
+            raise ConfigError(f"{where}.synapses.{kind}.shape: one of {sorted(CHARGE_FACTOR)}")
         synapses[kind] = Synapse(
             receptor_type=int(s["receptor_type"]),
             weight_sign=int(s["weight_sign"]),
