@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 FS = (("linear", "threshold-linear f (i)"), ("fluct", "fluctuation-aware f (ii)"),
-      ("semianalytic", "semi-analytic f (iii)"))
+      ("semianalytic", "semi-analytic f (iii)"), ("selfconsistent", "self-consistent (iv)"))
 EXPERIMENTS = ("open_loop", "closed_loop", "uniform_feedback")
 
 
@@ -97,9 +97,39 @@ def threshold_errors(results="results") -> None:
         print(f"| {path.parent.name} | " + " | ".join(cells) + " |")
 
 
+def selfconsistent_table(results="results") -> None:
+    """Per model and external rate: the self-consistent single neurons (iv) against the
+    network (rate with its bootstrap interval, CV, Fano), convergence, and the cost."""
+    print("| model | ν_ext (Hz) | r* (95 % interval) / NEST E, I (Hz) | CV: (iv) / NEST E | "
+          "Fano: (iv) / NEST E | converged |")
+    print("|---|---|---|---|---|---|")
+    costs = []
+    for path in sorted((Path(results) / "theory").glob("*/closedloop/rows.json")):
+        model = path.parent.parent.name
+        check = json.loads(path.read_text())["selfconsistent"]
+        for run in check["runs"]:
+            p, n = run["predicted"], run["network_E_I"]
+            lo, hi = p["rate_interval_Hz"]
+            print(f"| {model} | {run['nu_ext_Hz']:g} | {p['rate']:.2f} ({lo:.2f}–{hi:.2f}) / "
+                  f"{n['rate'][0]:.2f}, {n['rate'][1]:.2f} | {p['cv_isi']:.2f} / "
+                  f"{n['cv_isi'][0]:.2f} | {p['fano']:.2f} / {n['fano'][0]:.2f} | "
+                  f"{'yes' if run['converged'] else 'no'} ({run['generations']} generations) |")
+        med, cost = check["median_rel_error"], check["cost"]
+        costs.append(f"| {model} | {pct(med['rate'])} | {pct(med['cv_isi'])} | "
+                     f"{pct(med['fano'])} | {cost['generations_s']:.1f} s / "
+                     f"{cost['network_s']:.1f} s = {cost['ratio']:.2f} |")
+    print()
+    print("| model | median error: rate | CV | Fano | NEST simulate time: all generations / "
+          "base network |")
+    print("|---|---|---|---|---|")
+    print("\n".join(costs))
+
+
 if __name__ == "__main__":
     main(*sys.argv[1:2])
     print()
     threshold_errors(*sys.argv[1:2])
     print()
     feedback_table(*sys.argv[1:2])
+    print()
+    selfconsistent_table(*sys.argv[1:2])

@@ -5,11 +5,11 @@ import subprocess
 
 import pytest
 import yaml
+from helpers import ROOT, SCHEMA, load_yaml, snakemake_cmd
 
 from condrate.config import validate
 from condrate.errors import ConfigError
 from condrate.nestrun.launch import check_vp
-from helpers import ROOT, SCHEMA, load_yaml, snakemake_cmd
 
 
 def errors_of(config, nest_params=None):
@@ -64,6 +64,12 @@ BAD = [
      "theory.feedback.rates_Hz: must be strictly increasing"),
     (lambda c: c["theory"]["feedback"].update(t_sim_ms=250), "theory.feedback.t_sim_ms: must exceed"),
     (lambda c: c["network"]["sweeps"].pop("step"), "theory: needs network.sweeps.nu_ext_Hz"),
+    (lambda c: c["theory"]["selfconsistent"].update(t_warmup_ms=900.0),
+     "theory.selfconsistent.t_warmup_ms: must be below theory.selfconsistent.t_sim_ms"),
+    (lambda c: c["theory"]["selfconsistent"].update(generations=1),
+     "theory.selfconsistent.generations: 1 is less than the minimum of 2"),
+    (lambda c: c["theory"]["selfconsistent"].update(min_halfwidth=1.0),
+     "theory.selfconsistent.min_halfwidth: must not exceed ladder_halfwidth"),
 ]
 
 

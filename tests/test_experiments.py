@@ -8,7 +8,8 @@ from condrate.errors import ConfigError
 
 
 def test_every_experiment_provides_the_protocol():
-    assert set(experiments.registry()) == {"fi", "network", "openloop", "feedback"}
+    assert set(experiments.registry()) == {"fi", "network", "openloop", "feedback",
+                                            "selfconsistent"}
     for kind, exp in experiments.registry().items():
         assert exp.kind == kind and "{model}" in exp.path
         assert all(callable(f) for f in (exp.spec, exp.build, exp.analyse))
@@ -21,6 +22,8 @@ def test_every_experiment_provides_the_protocol():
      {"model": "iaf_cond_exp", "run": "default-K400"}),
     ("theory/hh_cond_exp_traub/openloop", "openloop", {"model": "hh_cond_exp_traub"}),
     ("theory/iaf_cond_exp/feedback", "feedback", {"model": "iaf_cond_exp"}),
+    ("theory/glif_cond/selfconsistent/g3", "selfconsistent",
+     {"model": "glif_cond", "generation": "g3"}),
 ])
 def test_results_folder_names_its_experiment(path, kind, wildcards):
     exp, values = experiments.match_path(path)
@@ -32,6 +35,16 @@ def test_results_folder_names_its_experiment(path, kind, wildcards):
 def test_other_folders_are_refused(path):
     with pytest.raises(ConfigError, match="not the folder of any experiment"):
         experiments.match_path(path)
+
+
+def test_a_generation_reads_the_one_before():
+    exp = experiments.get("selfconsistent")
+    assert experiments.extra_inputs(exp, {"model": "iaf_cond_exp", "generation": "g0"}) == {}
+    assert experiments.extra_inputs(exp, {"model": "iaf_cond_exp", "generation": "g2"}) == {
+        "previous_spec": "results/theory/iaf_cond_exp/selfconsistent/g1/spec.json",
+        "previous_spikes": "results/theory/iaf_cond_exp/selfconsistent/g1/spikes.parquet"}
+    with pytest.raises(ConfigError, match="generation 'x1' is not g0, g1"):
+        experiments.extra_inputs(exp, {"model": "iaf_cond_exp", "generation": "x1"})
 
 
 def test_unknown_kind_is_named():

@@ -48,7 +48,8 @@ def test_dag_writes_network_and_theory_outputs(tiny_run, model):
     figs = tiny_run / "results" / "figures"
     for name in (f"network_{model}_default", f"ext_sweep_{model}", f"step_response_{model}",
                  f"k_scaling_{model}", f"theory_predicted_vs_simulated_{model}",
-                 f"theory_rates_vs_input_{model}", f"theory_uniform_feedback_{model}"):
+                 f"theory_rates_vs_input_{model}", f"theory_uniform_feedback_{model}",
+                 f"theory_selfconsistent_{model}"):
         assert (figs / f"{name}.pdf").stat().st_size > 0 and (figs / f"{name}.png").exists()
     theory = tiny_run / "results" / "theory" / model
     derived = json.loads((theory / "derived_params.json").read_text())
@@ -57,7 +58,8 @@ def test_dag_writes_network_and_theory_outputs(tiny_run, model):
     assert {i["name"] for i in derived["inputs"]} >= {"v_theta", "I_theta0", "beta", "G_E", "K_E"}
     rows = (theory / "verification.csv").read_text().splitlines()
     assert rows[0] == ("experiment,condition,population,predicted_Hz_linear,predicted_Hz_fluct,"
-                       "predicted_Hz_semianalytic,simulated_Hz,simulated_sem_Hz")
+                       "predicted_Hz_semianalytic,predicted_Hz_selfconsistent,simulated_Hz,"
+                       "simulated_sem_Hz")
     cal = json.loads((theory / "calibration.json").read_text())
     assert cal["n_fitted"] >= 8 and len(cal["conditions"]["rate_Hz"]) == 24 + 8
     # the calibration conditions are not among the judged ones
@@ -80,6 +82,32 @@ def test_dag_writes_network_and_theory_outputs(tiny_run, model):
             assert s["median_rel_error"] is not None
             assert set(s["bands"]) == {"1_50Hz", "50Hz_to_half_refractory", "saturated"}
             assert sum(b["n"] for b in s["bands"].values()) == s["n_above_1Hz"]
+    assert "selfconsistent" in summary["closed_loop"] and "selfconsistent" not in summary["open_loop"]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_selfconsistent_generations_replay_their_predecessor(tiny_run, model):
+    """Three generations (Poisson, then replay) at the three external rates of the tiny
+    config; r* within its bootstrap interval, the history complete, every closed-loop
+    row carries the self-consistent rate, and the check against the network has CV and
+    Fano beside the rate."""
+    theory = tiny_run / "results" / "theory" / model
+    out = json.loads((theory / "selfconsistent.json").read_text())
+    assert [q["nu_ext_Hz"] for q in out["predictions"]] == [10.0, 15.0, 20.0]
+    assert len(out["cost"]["simulate_s"]) == 3 and out["cost"]["neurons_per_generation"] == 108
+    for q in out["predictions"]:
+        lo, hi = q["rate_interval_Hz"]
+        assert lo <= q["rate_Hz"] <= hi and q["rate_Hz"] > 0
+        assert [h["generation"] for h in q["history"]] == [0, 1, 2]
+        assert q["history"][0]["input"] == "poisson"
+    g1 = json.loads((theory / "selfconsistent" / "g1" / "spec.json").read_text())
+    assert g1["generation"] == 1 and g1["kernel"]["seed"] == 12345 + 1
+    assert any(group["pool"] is not None for group in g1["groups"])  # replays g0's output
+    closed = json.loads((theory / "closedloop" / "rows.json").read_text())
+    assert all(r is not None for r in closed["rows"]["predicted_Hz_selfconsistent"])
+    check = closed["selfconsistent"]
+    assert {"rate", "cv_isi", "fano"} == set(check["median_rel_error"])
+    assert check["cost"]["ratio"] > 0
 
 
 def test_fluctuation_aware_f_beats_the_linear_one_open_loop(tiny_run):

@@ -82,6 +82,13 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
         ol = config["theory"]["openloop"]
         if ol["t_warmup_ms"] >= ol["t_sim_ms"]:
             out.append("theory.openloop.t_warmup_ms: must be below theory.openloop.t_sim_ms")
+        itr = config["theory"]["selfconsistent"]
+        if itr["t_warmup_ms"] >= itr["t_sim_ms"]:
+            out.append("theory.selfconsistent.t_warmup_ms: must be below "
+                       "theory.selfconsistent.t_sim_ms")
+        if itr["min_halfwidth"] > itr["ladder_halfwidth"]:
+            out.append("theory.selfconsistent.min_halfwidth: must not exceed ladder_halfwidth "
+                       f"({itr['ladder_halfwidth']})")
         out += feedback_errors(config["theory"]["feedback"])
         sweeps = config.get("network", {}).get("sweeps", {})
         if "theory" in config.get("stages", ["theory"]) and not (

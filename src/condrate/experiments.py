@@ -19,6 +19,7 @@ MODULES = {
     "network": "condrate.network.experiment",
     "openloop": "condrate.theory.openloop",
     "feedback": "condrate.theory.feedback",
+    "selfconsistent": "condrate.theory.selfconsistent",
 }
 
 
@@ -51,6 +52,14 @@ def match_path(path: str) -> tuple[Experiment, dict]:
             return exp, m.groupdict()
     raise ConfigError(f"results/{path}: not the folder of any experiment "
                       f"({', '.join(e.path for e in registry().values())})")
+
+
+def extra_inputs(exp: Experiment, names: dict) -> dict:
+    """The experiment's extra input files for the wildcard values ``names`` (model,
+    network, and its own wildcards): Experiment.inputs formatted, or called."""
+    if callable(exp.inputs):
+        return exp.inputs(names)
+    return {k: v.format(**names) for k, v in exp.inputs.items()}
 
 
 def write_spec(path: str, config: dict, root, spec, model_file, network_file=None,

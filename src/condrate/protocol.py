@@ -13,13 +13,15 @@ network runs); spec.json, sim/ and spikes.parquet live there, made by the same t
 workflow rules for every experiment. ``sections`` are the config sections its spec
 reads (a change elsewhere does not rerun it) and ``inputs`` the extra files its spec
 needs, as workflow paths with ``{model}`` (and ``{network}``, the config's base
-network run). condrate.experiments lists the records.
+network run), or a function of those wildcard values that returns them (an
+experiment whose inputs depend on its own wildcards, e.g. the generation before).
+condrate.experiments lists the records.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 
 @dataclass
@@ -39,4 +41,4 @@ class Experiment:
     spec: Callable
     build: Callable
     analyse: Callable
-    inputs: dict = field(default_factory=dict)
+    inputs: dict | Callable = field(default_factory=dict)

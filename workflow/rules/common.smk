@@ -118,4 +118,4 @@ def spec_inputs(wildcards):
     if "network" in exp.sections:
         out["network_file"] = network_file(wildcards)
     names = values | {"network": config.get("network", {}).get("name")}
-    return out | {k: v.format(**names) for k, v in exp.inputs.items()}
+    return out | experiments.extra_inputs(exp, names)

@@ -31,6 +31,19 @@ def base_spec(wildcards):
     return _run_files(wildcards, "base", "spec.json")
 
 
+def base_sim(wildcards):
+    return _run_files(wildcards, "base", "sim")
+
+
+ITERATED = "results/theory/{model}/selfconsistent"
+
+
+def generations(name):
+    """The files ``name`` of every self-consistent generation (g0, g1, ...)."""
+    n = config.get("theory", {}).get("selfconsistent", {}).get("generations", 0)
+    return [f"{ITERATED}/g{g}/{name}" for g in range(n)]
+
+
 def step_file(name):
     def files(wildcards):
         return _run_files(wildcards, "step", name)
@@ -67,6 +80,7 @@ def theory_outputs():
             "summary.json",
             "uniform_feedback.csv",
             "step_dynamics.csv",
+            "selfconsistent.json",
         )
     ]
 

@@ -68,12 +68,38 @@ rule theory_openloop:
         "../scripts/run_stage.py"
 
 
+rule theory_selfconsistent:
+    input:
+        specs=generations("spec.json"),
+        spikes=generations("spikes.parquet"),
+        sims=generations("sim"),
+    output:
+        selfconsistent=f"{ITERATED}.json",
+        pdf=report(
+            "results/figures/theory_selfconsistent_{model}.pdf",
+            caption="../report/theory_selfconsistent.rst",
+        ),
+        png="results/figures/theory_selfconsistent_{model}.png",
+    log:
+        "logs/theory/{model}/selfconsistent.log",
+    benchmark:
+        "benchmarks/theory/{model}/selfconsistent.tsv"
+    conda:
+        "../../envs/condrate.yaml"
+    params:
+        entry="condrate.theory.stage.write_selfconsistent",
+    script:
+        "../scripts/run_stage.py"
+
+
 rule theory_closedloop:
     input:
         fit=FIT,
         base_spec=base_spec,
         ext=ext_stats,
         calibration=rules.theory_calibrate.output.calibration,
+        selfconsistent=rules.theory_selfconsistent.output.selfconsistent,
+        network_sim=base_sim,
     output:
         closedloop="results/theory/{model}/closedloop/rows.json",
         pdf=report(

@@ -18,10 +18,11 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
     sim = _col(rows, "simulated_Hz")
     top = 2 * np.nanmax(sim)  # predictions beyond are drawn on the upper edge
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.0), sharey=True)
+        fig, axes = plt.subplots(1, 4, figsize=(12.0, 3.0), sharey=True)
         for ax, f, label in ((axes[0], "linear", "threshold-linear f"),
                              (axes[1], "fluct", "fluctuation-aware f"),
-                             (axes[2], "semianalytic", "semi-analytic f (calibrated)")):
+                             (axes[2], "semianalytic", "semi-analytic f (calibrated)"),
+                             (axes[3], "selfconsistent", "self-consistent single neurons")):
             pred = np.minimum(_col(rows, f"predicted_Hz_{f}"), top)
             for e, mk, col in (("open_loop", "o", "tab:purple"), ("closed_loop", "s", "tab:orange"),
                                ("uniform_feedback", "^", "tab:green")):
@@ -46,7 +47,8 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
     return fig
 
 
-def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | None = None):
+def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | None = None,
+                   selfconsistent: list | None = None):
     exp, pop = np.asarray(rows["experiment"]), np.asarray(rows["population"])
     nu = np.array([float(c.split("=")[1]) if e == "closed_loop" else np.nan
                    for c, e in zip(rows["condition"], exp)])
@@ -65,6 +67,12 @@ def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | Non
             ax.plot([q["nu_ext_Hz"] for q in runs],
                     none_to_nan(q["predicted_Hz_fluct_fano"] for q in runs), "kx", ms=4,
                     label="f (ii), variance x NEST Fano")
+        if selfconsistent:
+            nus = [q["nu_ext_Hz"] for q in selfconsistent]
+            r = np.array([q["rate_Hz"] for q in selfconsistent])
+            lo, hi = np.array([q["rate_interval_Hz"] for q in selfconsistent]).T
+            ax.errorbar(nus, r, yerr=[r - lo, hi - r], fmt="D", ms=3, color="tab:purple",
+                        mfc="none", lw=0.8, label="self-consistent single neurons (95 %)")
         label_rate_vs_input(ax, title)
         fig.tight_layout()
     return fig
@@ -92,7 +100,7 @@ def uniform_feedback(table: dict, records: list, curves: dict, title: str):
         ax.set_xlabel("input rate r (Hz)")
         ax.set_ylabel("output rate F(r) (Hz)")
         ax.set_title("open loop (- - linear, — fluct.)")
-        ax.legend(frameon=False, fontsize=6)
+        ax.legend(frameon=False)
         g = curves["loop_gain"]
         bx.plot(g, curves["linear"], "k--", lw=0.8, label="linear $r_o$ (unstable)")
         bx.plot(g, curves["fluct_threshold"], "k:", lw=0.8, label="fluct. threshold (unstable)")
@@ -111,7 +119,7 @@ def uniform_feedback(table: dict, records: list, curves: dict, title: str):
         bx.set_ylim(0, None)
         bx.set_xlabel("loop gain $\\kappa = K\\beta W_o$")
         bx.set_ylabel("rate (Hz)")
-        bx.legend(frameon=False, fontsize=6)
+        bx.legend(frameon=False)
         fig.suptitle(f"{title}: uniform excitatory feedback")
         fig.tight_layout()
     return fig
@@ -140,6 +148,32 @@ def step_dynamics(table: dict, summ: dict, title: str):
         ax.set_xlabel("time from the step (ms)")
         ax.set_ylabel("normalised rate change")
         ax.set_title(f"{title}: step of the external rate")
-        ax.legend(frameon=False, fontsize=6)
+        ax.legend(frameon=False)
+        fig.tight_layout()
+    return fig
+
+
+def selfconsistent_convergence(predictions: list, title: str):
+    """r* (left) and the output's ISI CV (right) over the generations, per external rate;
+    open symbols: the ladder of input rates did not bracket r*."""
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=(6.8, 2.6))
+        colors = plt.cm.viridis(np.linspace(0, 0.9, len(predictions)))
+        for q, col in zip(predictions, colors):
+            h = q["history"]
+            g = [x["generation"] for x in h]
+            for ax, key in ((axes[0], "root_Hz"), (axes[1], "cv_isi")):
+                ax.plot(g, none_to_nan(x[key] for x in h), "-", color=col, lw=0.8)
+                for x in h:
+                    ax.plot(x["generation"], np.nan if x[key] is None else x[key], "o", ms=3,
+                            color=col, mfc=col if x["bracketed"] else "none")
+            axes[0].plot([], [], "-o", ms=3, color=col, lw=0.8,
+                         label=f"ν_ext {q['nu_ext_Hz']:g} Hz")
+        axes[0].set_ylabel("self-consistent rate r* (Hz)")
+        axes[1].set_ylabel("ISI CV of the output")
+        for ax in axes:
+            ax.set_xlabel("generation (0: Poisson input)")
+        axes[0].legend(frameon=False)
+        fig.suptitle(title)
         fig.tight_layout()
     return fig

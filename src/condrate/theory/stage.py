@@ -2,6 +2,7 @@
 
 derive     W, W_ext, theta and every input with its unit and source;
 openloop   unconnected neurons at fixed input rates;
+selfconsistent  iterated single neurons: r*, CV, Fano per external rate (+ figure);
 closedloop the network over the external-rate sweep (+ diagnostics, figure);
 feedback   excitatory-only networks around the uniform-feedback transition;
 step       the rate model after the network's step of the external rate;
@@ -13,14 +14,17 @@ input): config, seed, VP count and versions of the theory stage's own simulation
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..io import read_csv, read_json, write_csv, write_json
 from ..nestrun.spikes import read_spike_meta
 from ..params import model_from_spec
 from ..plotstyle import save
 from ..spiketrains import SpikeTrains
-from . import dynamics, openloop, plots
+from . import convergence, dynamics, openloop, plots
 from . import feedback as fb
 from . import rate_model as rt
+from . import selfconsistent as sc
 from . import verification as ver
 
 
@@ -70,16 +74,49 @@ def write_openloop(fit, base_spec, ol_spec, ol_spikes, calibration, rows) -> Non
     write_json(rows, ver.openloop_rows(p, model, rates, read_json(calibration)))
 
 
-def write_closedloop(fit, base_spec, ext, calibration, closedloop, figure) -> None:
-    """Closed-loop rows and diagnostics (JSON), and the rates-vs-input figure."""
+def simulate_seconds(sim) -> float:
+    """NEST's simulate time of a run (s; the slowest rank), from its manifest."""
+    manifest = read_json(Path(sim) / "manifest.json")
+    return max(k.get("time_simulate", 0.0) for k in manifest["kernel_per_rank"])
+
+
+def write_selfconsistent(specs, spikes, sims, selfconsistent, figure) -> None:
+    """The self-consistent closed loop (iv) from its generations: r* per external rate
+    with interval, CV, Fano, convergence history, cost; the convergence figure."""
+    specs = [read_json(x) for x in specs]
+    trains = [SpikeTrains.read(x) for x in spikes]
+    stats = [sc.group_stats(spec, t) for spec, t in zip(specs, trains)]
+    spectra = [convergence.generation_spectra(spec, st, t)
+               for spec, st, t in zip(specs, stats, trains)]
+    preds = convergence.predictions(specs, stats, spectra)
+    A, L, N = sc.layout(specs[-1])
+    write_json(selfconsistent, {
+        "method": sc.__doc__.split("\n\n")[1].replace("\n", " "),
+        "settings": specs[-1]["selfconsistent"], "predictions": preds,
+        "cost": {"generations": len(specs), "neurons_per_generation": A * L * N,
+                 "simulated_ms_per_generation": specs[-1]["duration_ms"],
+                 "simulate_s": [simulate_seconds(x) for x in sims]},
+        "provenance": [t.meta["provenance"] for t in trains][-1]})
+    save(plots.selfconsistent_convergence(preds, specs[-1]["model"]), *figure)
+
+
+def write_closedloop(fit, base_spec, ext, calibration, selfconsistent, network_sim, closedloop,
+                     figure) -> None:
+    """Closed-loop rows and diagnostics (JSON), the self-consistent check, and the
+    rates-vs-input figure."""
     model, p, _ = load_rate_model(fit, base_spec)
     cal = read_json(calibration)
     stats = [read_json(x) for x in ext]
-    rows = ver.closedloop_rows(p, model, stats, cal)
+    iterated = read_json(selfconsistent)
+    rows = ver.closedloop_rows(p, model, stats, cal, iterated["predictions"])
     diagnostics = ver.closed_loop_diagnostics(p, model, stats)
-    write_json(closedloop, {"rows": rows, "diagnostics": diagnostics})
+    cost = {"generations_s": sum(iterated["cost"]["simulate_s"]),
+            "network_s": simulate_seconds(_one(network_sim))}
+    check = ver.selfconsistent_check(iterated["predictions"], stats, cost)
+    write_json(closedloop, {"rows": rows, "diagnostics": diagnostics, "selfconsistent": check})
     curves = ver.theory_curves(p, model, [s["network"]["nu_ext_Hz"] for s in stats], cal)
-    save(plots.rates_vs_input(rows, curves, model.name, diagnostics), *figure)
+    save(plots.rates_vs_input(rows, curves, model.name, diagnostics, iterated["predictions"]),
+         *figure)
 
 
 def write_feedback(fit, base_spec, fb_spec, fb_spikes, rows, fb_csv, fb_json, figure) -> None:
@@ -116,7 +153,8 @@ def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, 
     closed = read_json(closedloop)
     rows = ver.merge_rows(read_json(openloop), closed["rows"], read_json(feedback))
     out = ver.summary(rows, t_ref and float(t_ref)) | {"provenance": _provenance(provenance),
-                               "closed_loop_diagnostics": closed["diagnostics"]}
+                               "closed_loop_diagnostics": closed["diagnostics"],
+                               "selfconsistent": closed["selfconsistent"]}
     write_csv(csv, rows, ver.COLUMNS)
     write_json(summary, out)
     save(plots.predicted_vs_simulated(rows, out, model), *figure)

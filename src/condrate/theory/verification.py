@@ -2,9 +2,10 @@
 closed-loop diagnostics and the error summary. Pure functions on numbers already
 read from the runs (theory.stage does the file I/O).
 
-Every row of verification.csv: experiment, condition, population, the prediction of
-the threshold-linear f and of the fluctuation-aware f (None: no finite prediction),
-and the simulated rate with its s.e.m.
+Every row of verification.csv: experiment, condition, population, the predictions of
+the threshold-linear f (i), the fluctuation-aware f (ii), the semi-analytic f (iii)
+and, in closed loop, the self-consistent iterated single neurons (iv) (None: no
+finite prediction), and the simulated rate with its s.e.m.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ import numpy as np
 
 from ..criteria import RATE_CUT_HZ, rate_bands
 from ..io import none_to_nan
-from . import feedback
+from . import feedback, semianalytic
 from . import rate_model as rt
-from . import semianalytic
 from .transfer import conductance_moments
 
-TRANSFER_FUNCTIONS = ("linear", "fluct", "semianalytic")
+TRANSFER_FUNCTIONS = ("linear", "fluct", "semianalytic", "selfconsistent")
 COLUMNS = ("experiment", "condition", "population", "predicted_Hz_linear", "predicted_Hz_fluct",
-           "predicted_Hz_semianalytic", "simulated_Hz", "simulated_sem_Hz")
+           "predicted_Hz_semianalytic", "predicted_Hz_selfconsistent", "simulated_Hz",
+           "simulated_sem_Hz")
 
 
 def derived_params(p: dict, model, base_spec: dict, fit_path: str,
@@ -109,14 +110,16 @@ def openloop_rows(p, model, ol_rates, cal: dict) -> dict:
             cond += f";{ol_rates['set'][k]}"
         add_row(rows, "open_loop", cond, "E", float(rt.f_linear(mu, p["beta_Hz_per_pA"])),
                 rt.fluct_rate(model, p, r[0], r[1], nu),
-                rt.semianalytic_rate(model, p, r[0], r[1], nu, cal), ol_rates["rate_Hz"][k],
-                ol_rates["sem_Hz"][k])
+                rt.semianalytic_rate(model, p, r[0], r[1], nu, cal), None,
+                ol_rates["rate_Hz"][k], ol_rates["sem_Hz"][k])
     return rows
 
 
-def closedloop_rows(p, model, ext_stats, cal: dict) -> dict:
+def closedloop_rows(p, model, ext_stats, cal: dict, selfconsistent: list[dict]) -> dict:
     """Closed loop: the network over the external-rate sweep; predicted = the stable
-    fixed point reached from rest."""
+    fixed point reached from rest, and r* of the self-consistent single neurons
+    (selfconsistent: convergence.predictions, one per external rate)."""
+    iterated = {q["nu_ext_Hz"]: q["rate_Hz"] for q in selfconsistent}
     rows = empty_rows()
     for st in sorted(ext_stats, key=lambda s: s["network"]["nu_ext_Hz"]):
         nu, I_ext = st["network"]["nu_ext_Hz"], st["network"]["I_ext_pA"]
@@ -126,8 +129,8 @@ def closedloop_rows(p, model, ext_stats, cal: dict) -> dict:
         for j, pop in enumerate(("E", "I")):
             s = st["populations"][pop]
             add_row(rows, "closed_loop", f"nu={nu:g}", pop, lin and lin["rates_Hz"][j],
-                    flu and flu["rates_Hz"][j], sa and sa["rates_Hz"][j], s["rate_Hz"],
-                    s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
+                    flu and flu["rates_Hz"][j], sa and sa["rates_Hz"][j], iterated.get(nu),
+                    s["rate_Hz"], s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
     return rows
 
 
@@ -170,6 +173,37 @@ def closed_loop_diagnostics(p, model, ext_stats) -> dict:
             "note": closed_loop_diagnostics.__doc__.split("\n\n")[1].strip()}
 
 
+def selfconsistent_check(selfconsistent: list[dict], ext_stats, cost: dict) -> dict:
+    """The self-consistent single neurons (iv) against the network at every external
+    rate: rate, ISI CV and Fano factor (the network's E and I means; the theory has one
+    population), relative errors, convergence, and the cost of the generations against
+    the base network's simulation (cost: {"generations_s", "network_s"})."""
+    by_nu = {s["network"]["nu_ext_Hz"]: s["populations"] for s in ext_stats}
+    runs, rel = [], {"rate": [], "cv_isi": [], "fano": []}
+    for q in selfconsistent:
+        pops = by_nu.get(q["nu_ext_Hz"])
+        if pops is None:
+            continue
+        net = {"rate": [pops[x]["rate_Hz"] for x in ("E", "I")],
+               "cv_isi": [pops[x]["cv_isi"]["mean"] for x in ("E", "I")],
+               "fano": [pops[x]["fano"]["mean"] for x in ("E", "I")]}
+        pred = {"rate": q["rate_Hz"], "cv_isi": q["cv_isi"], "fano": q["fano"]}
+        err = {}
+        for key, sims in net.items():
+            err[key] = [None if pred[key] is None or not s else abs(pred[key] - s) / s
+                        for s in sims]
+            rel[key] += [e for e in err[key] if e is not None]
+        runs.append({"nu_ext_Hz": q["nu_ext_Hz"], "predicted": pred | {
+            "rate_interval_Hz": q["rate_interval_Hz"]}, "network_E_I": net,
+            "rel_error_E_I": err, "converged": q["converged"],
+            "generations": len(q["history"])})
+    return {"runs": runs,
+            "median_rel_error": {k: float(np.median(v)) if v else None for k, v in rel.items()},
+            "all_converged": all(r["converged"] for r in runs),
+            "cost": cost | {"ratio": cost["generations_s"] / cost["network_s"]
+                            if cost.get("network_s") else None}}
+
+
 def uniform_feedback(model, p: dict, spec: dict, m: dict):
     """Uniform-feedback check: its verification rows, the open-loop F(r) table and a
     record per loop gain (design, predictions, measured rates).
@@ -185,12 +219,13 @@ def uniform_feedback(model, p: dict, spec: dict, m: dict):
         thr, thr_sem = feedback.threshold_crossing(m["rates_in_Hz"], m["open_rate_Hz"][g],
                                                    m["open_sem_Hz"][g])
         cond = f"gain={gain['loop_gain']:g}"
-        # (iii) is calibrated on the E/I network's synapses only: no feedback prediction
+        # (iii) is calibrated on the E/I network's synapses only, (iv) iterates the E/I
+        # network only: no feedback prediction from either
         add_row(rows, "uniform_feedback", f"{cond};threshold", "E", pr["threshold_linear_Hz"],
-                pr["threshold_fluct_Hz"], None, thr, thr_sem)
+                pr["threshold_fluct_Hz"], None, None, thr, thr_sem)
         for window in ("during_kick", "after_kick"):
             add_row(rows, "uniform_feedback", f"{cond};{window}", "E",
-                    pr[f"{window}_linear_Hz"], pr[f"{window}_fluct_Hz"], None,
+                    pr[f"{window}_linear_Hz"], pr[f"{window}_fluct_Hz"], None, None,
                     closed[window]["rate_Hz"][g], closed[window]["sem_Hz"][g])
         for j, r in enumerate(m["rates_in_Hz"]):
             add_row(table, gain["loop_gain"], r, m["open_rate_Hz"][g][j], m["open_sem_Hz"][g][j],

@@ -1,0 +1,122 @@
+"""The self-consistent closed loop's answer and how it converged, from its generations
+(condrate.theory.selfconsistent): per external rate the root r* of F(r) = r with a
+bootstrap interval, the output's ISI CV, Fano factor and power spectrum, and the
+change of each from one generation to the next. Times in ms, rates in Hz.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..network.stats import binned_counts
+from ..units import MS_PER_S, S_PER_MS
+from .selfconsistent import PSD_BIN_MS, PSD_SEGMENT, group_index, pool_level, rate_root
+
+PSD_MAX_HZ = 200.0  # spectra compared up to here
+BOOTSTRAP = 1000
+
+
+def spectrum(spikes, neurons, t0_ms: float, t1_ms: float) -> tuple[np.ndarray, np.ndarray]:
+    """(frequency Hz, power spectrum over 2 r) of the neurons' spike trains, Welch over
+    1 ms bins, averaged over the neurons; 1 at high frequency for any train, a Poisson
+    train's everywhere. scipy's Welch does the estimate; the binning is network.stats'."""
+    from scipy.signal import welch
+
+    k = spikes.in_window(t0_ms)
+    counts = binned_counts(spikes.index[k], spikes.times_ms[k], spikes.n_neurons, t0_ms, t1_ms,
+                           PSD_BIN_MS)[np.asarray(neurons)]
+    rate = counts.mean() / (PSD_BIN_MS * S_PER_MS)
+    f, p = welch(counts / (PSD_BIN_MS * S_PER_MS), fs=MS_PER_S / PSD_BIN_MS,
+                 nperseg=min(PSD_SEGMENT, counts.shape[1]), axis=1)
+    return f, (p.mean(axis=0) / (2 * rate) if rate > 0 else np.full(f.shape, np.nan))
+
+
+def root_interval(levels_Hz, neuron_rates_Hz, halfwidth: float, seed: int,
+                  level: float = 0.95) -> list[float]:
+    """Bootstrap interval of r* over the generation's neurons (neuron j resampled at
+    every level at once, as its draws are shared): the spread from the finite number
+    of neurons in the last generation only."""
+    rates = np.asarray(neuron_rates_Hz, float)  # (levels, N)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, rates.shape[1], size=(BOOTSTRAP, rates.shape[1]))
+    roots = [rate_root(levels_Hz, rates[:, j].mean(axis=1), halfwidth)[0] for j in picks]
+    tail = (1 - level) / 2
+    return [float(np.quantile(roots, tail)), float(np.quantile(roots, 1 - tail))]
+
+
+def _rel_change(new, old) -> float | None:
+    if new is None or old is None or not old:
+        return None
+    return float(abs(new - old) / abs(old))
+
+
+def history(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[dict]:
+    """Per external rate, one record per generation: ladder, F at each level, r*,
+    whether it was bracketed, CV, Fano and spectrum change of the level whose output
+    is nearest r* (the next pool). spectra[g][a]: (f, psd) of that level in
+    generation g at external rate a."""
+    out = []
+    for a in range(len(specs[0]["groups"])):
+        gens = []
+        for g, (spec, st) in enumerate(zip(specs, stats)):
+            group = spec["groups"][a]
+            root, bracketed = rate_root(group["levels_Hz"], st["rate_Hz"][a], group["halfwidth"])
+            near = pool_level(st["rate_Hz"][a], root)
+            psd = spectra[g][a][1]
+            prev = gens[-1] if gens else None
+            gens.append({
+                "generation": g, "input": "poisson" if group["pool"] is None else "replay",
+                "levels_Hz": group["levels_Hz"], "output_Hz": st["rate_Hz"][a],
+                "output_sem_Hz": st["sem_Hz"][a], "root_Hz": root, "bracketed": bracketed,
+                "cv_isi": st["cv_isi"][a][near], "fano": st["fano"][a][near],
+                "root_change": prev and _rel_change(root, prev["root_Hz"]),
+                "cv_change": prev and _rel_change(st["cv_isi"][a][near], prev["cv_isi"]),
+                "psd_change": None if prev is None else _spectrum_change(psd, spectra[g - 1][a]),
+            })
+        out.append({"nu_ext_Hz": specs[0]["groups"][a]["nu_ext_Hz"], "generations": gens})
+    return out
+
+
+def _spectrum_change(psd, previous) -> float | None:
+    """Relative L2 change of the spectrum over (0, PSD_MAX_HZ]."""
+    f, old = previous
+    k = (f > 0) & (f <= PSD_MAX_HZ) & np.isfinite(old) & np.isfinite(psd)
+    if not k.any():
+        return None
+    return float(np.linalg.norm(psd[k] - old[k]) / np.linalg.norm(old[k]))
+
+
+def converged(gen: dict, tol: dict) -> bool:
+    """Rate, CV and spectrum each changed by less than its tolerance in the last step."""
+    changes = (gen["root_change"], gen["cv_change"], gen["psd_change"])
+    return all(x is not None and x <= t for x, t in zip(changes, (tol["rate"], tol["cv"],
+                                                                   tol["psd"])))
+
+
+def predictions(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[dict]:
+    """Per external rate: the last generation's r* with its bootstrap interval, CV and
+    Fano, converged or not, and the history behind them."""
+    last, st = specs[-1], stats[-1]
+    tol = last["selfconsistent"]["tolerance"]
+    out = []
+    for a, h in enumerate(history(specs, stats, spectra)):
+        gen, group = h["generations"][-1], last["groups"][a]
+        out.append({
+            "nu_ext_Hz": h["nu_ext_Hz"], "rate_Hz": gen["root_Hz"],
+            "rate_interval_Hz": root_interval(group["levels_Hz"], st["neuron_rates_Hz"][a],
+                                              group["halfwidth"], last["replay_seed"]),
+            "cv_isi": gen["cv_isi"], "fano": gen["fano"], "bracketed": gen["bracketed"],
+            "converged": converged(gen, tol), "history": h["generations"],
+        })
+    return out
+
+
+def generation_spectra(spec: dict, st: dict, spikes) -> list:
+    """Per external rate: the spectrum of the level whose output is nearest r*."""
+    t0, t1 = spec["selfconsistent"]["t_warmup_ms"], spec["duration_ms"]
+    out = []
+    for a, group in enumerate(spec["groups"]):
+        root, _ = rate_root(group["levels_Hz"], st["rate_Hz"][a], group["halfwidth"])
+        out.append(spectrum(spikes, group_index(spec, a, pool_level(st["rate_Hz"][a], root)),
+                            t0, t1))
+    return out
