@@ -99,25 +99,34 @@ def threshold_errors(results="results") -> None:
 
 def selfconsistent_table(results="results") -> None:
     """Per model and external rate: the self-consistent single neurons (iv) against the
-    network (rate with its bootstrap interval, CV, Fano), convergence, and the cost."""
-    print("| model | ν_ext (Hz) | r* (95 % interval) / NEST E, I (Hz) | CV: (iv) / NEST E | "
-          "Fano: (iv) / NEST E | converged |")
-    print("|---|---|---|---|---|---|")
+    network (rate with its bootstrap interval over the last generation's neurons, the
+    range of r* over the last three generations, CV, Fano), convergence, and the cost."""
+    print("| model | ν_ext (Hz) | r* (95 % interval) / NEST E, I (Hz) | r* in the last 3 "
+          "generations (Hz) | CV: (iv) / NEST E | Fano: (iv) / NEST E | converged |")
+    print("|---|---|---|---|---|---|---|")
     costs = []
     for path in sorted((Path(results) / "theory").glob("*/closedloop/rows.json")):
         model = path.parent.parent.name
         check = json.loads(path.read_text())["selfconsistent"]
+        preds = json.loads((path.parent.parent / "selfconsistent.json").read_text())["predictions"]
+        history = {q["nu_ext_Hz"]: q for q in preds}
         for run in check["runs"]:
             p, n = run["predicted"], run["network_E_I"]
             lo, hi = p["rate_interval_Hz"]
-            print(f"| {model} | {run['nu_ext_Hz']:g} | {p['rate']:.2f} ({lo:.2f}–{hi:.2f}) / "
-                  f"{n['rate'][0]:.2f}, {n['rate'][1]:.2f} | {p['cv_isi']:.2f} / "
-                  f"{n['cv_isi'][0]:.2f} | {p['fano']:.2f} / {n['fano'][0]:.2f} | "
-                  f"{'yes' if run['converged'] else 'no'} ({run['generations']} generations) |")
+            q = history[run["nu_ext_Hz"]]
+            last = [g["root_Hz"] for g in q["history"][-3:]]
+            mark = "" if q["bracketed"] else " ‡"
+            print(f"| {model} | {run['nu_ext_Hz']:g} | {p['rate']:.2f}{mark} ({lo:.2f}–{hi:.2f}) / "
+                  f"{n['rate'][0]:.2f}, {n['rate'][1]:.2f} | {min(last):.2f}–{max(last):.2f} | "
+                  f"{p['cv_isi']:.2f} / {n['cv_isi'][0]:.2f} | {p['fano']:.2f} / "
+                  f"{n['fano'][0]:.2f} | {'yes' if run['converged'] else 'no'} "
+                  f"({run['generations']} generations) |")
         med, cost = check["median_rel_error"], check["cost"]
         costs.append(f"| {model} | {pct(med['rate'])} | {pct(med['cv_isi'])} | "
                      f"{pct(med['fano'])} | {cost['generations_s']:.1f} s / "
                      f"{cost['network_s']:.1f} s = {cost['ratio']:.2f} |")
+    print()
+    print("‡ the last ladder did not bracket r*: extrapolated (secant, clamped)")
     print()
     print("| model | median error: rate | CV | Fano | NEST simulate time: all generations / "
           "base network |")
