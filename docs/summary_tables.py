@@ -121,7 +121,8 @@ def selfconsistent_table(results="results") -> None:
                   f"{p['cv_isi']:.2f} / {n['cv_isi'][0]:.2f} | {p['fano']:.2f} / "
                   f"{n['fano'][0]:.2f} | {'yes' if run['converged'] else 'no'} "
                   f"({run['generations']} generations) |")
-        med, cost = check["median_rel_error"], check["cost"]
+        med = check["median_rel_error"]
+        cost = json.loads((path.parent.parent / "selfconsistent_cost.json").read_text())
         costs.append(f"| {model} | {pct(med['rate'])} | {pct(med['cv_isi'])} | "
                      f"{pct(med['fano'])} | {cost['generations_s']:.1f} s / "
                      f"{cost['network_s']:.1f} s = {cost['ratio']:.2f} |")

@@ -23,6 +23,7 @@ COMPARED = [
     "results/network/{m}/step_response.csv",
     "results/theory/{m}/verification.csv",
     "results/theory/{m}/summary.json",
+    "results/theory/{m}/selfconsistent.json",
     "results/theory/{m}/calibration.json",
     "results/theory/{m}/feedback/spikes.parquet",
     "results/theory/{m}/uniform_feedback.json",

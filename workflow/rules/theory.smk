@@ -73,8 +73,10 @@ rule theory_selfconsistent:
         specs=generations("spec.json"),
         spikes=generations("spikes.parquet"),
         sims=generations("sim"),
+        network_sim=base_sim,
     output:
         selfconsistent=f"{ITERATED}.json",
+        cost=f"{ITERATED}_cost.json",
         pdf=report(
             "results/figures/theory_selfconsistent_{model}.pdf",
             caption="../report/theory_selfconsistent.rst",
@@ -99,7 +101,6 @@ rule theory_closedloop:
         ext=ext_stats,
         calibration=rules.theory_calibrate.output.calibration,
         selfconsistent=rules.theory_selfconsistent.output.selfconsistent,
-        network_sim=base_sim,
     output:
         closedloop="results/theory/{model}/closedloop/rows.json",
         pdf=report(

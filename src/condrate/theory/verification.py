@@ -173,11 +173,10 @@ def closed_loop_diagnostics(p, model, ext_stats) -> dict:
             "note": closed_loop_diagnostics.__doc__.split("\n\n")[1].strip()}
 
 
-def selfconsistent_check(selfconsistent: list[dict], ext_stats, cost: dict) -> dict:
+def selfconsistent_check(selfconsistent: list[dict], ext_stats) -> dict:
     """The self-consistent single neurons (iv) against the network at every external
     rate: rate, ISI CV and Fano factor (the network's E and I means; the theory has one
-    population), relative errors, convergence, and the cost of the generations against
-    the base network's simulation (cost: {"generations_s", "network_s"})."""
+    population), relative errors and convergence."""
     by_nu = {s["network"]["nu_ext_Hz"]: s["populations"] for s in ext_stats}
     runs, rel = [], {"rate": [], "cv_isi": [], "fano": []}
     for q in selfconsistent:
@@ -199,9 +198,7 @@ def selfconsistent_check(selfconsistent: list[dict], ext_stats, cost: dict) -> d
             "generations": len(q["history"])})
     return {"runs": runs,
             "median_rel_error": {k: float(np.median(v)) if v else None for k, v in rel.items()},
-            "all_converged": all(r["converged"] for r in runs),
-            "cost": cost | {"ratio": cost["generations_s"] / cost["network_s"]
-                            if cost.get("network_s") else None}}
+            "all_converged": all(r["converged"] for r in runs)}
 
 
 def uniform_feedback(model, p: dict, spec: dict, m: dict):
