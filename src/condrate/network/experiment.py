@@ -55,6 +55,17 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
     }
 
 
+def constant_current(nest, model: NeuronModel, neurons, I_pA: float) -> None:
+    """The same constant current I_pA (pA) into every neuron: I_e where the model has
+    it, else one dc_generator (glif_cond has no I_e); nothing for 0."""
+    if not I_pA:
+        return
+    if model.has_I_e:
+        neurons.I_e = float(I_pA)
+    else:
+        nest.Connect(nest.Create("dc_generator", params={"amplitude": float(I_pA)}), neurons)
+
+
 def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
     """Create populations, external drive and recorders. Returns a dict of node collections.
 
@@ -67,12 +78,7 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
     I = nest.Create(model.nest_model, net["N_I"], params=model.nest_params())
     neurons = E + I
     neurons.V_m = nest.random.uniform(*d["V_m_init_mV"])
-    if net["I_ext_pA"]:
-        if model.has_I_e:
-            neurons.I_e = float(net["I_ext_pA"])
-        else:  # glif_cond has no I_e
-            dc = nest.Create("dc_generator", params={"amplitude": float(net["I_ext_pA"])})
-            nest.Connect(dc, neurons)
+    constant_current(nest, model, neurons, net["I_ext_pA"])
     step = net.get("step")
     if net["K_ext"] == 0:
         ext = None

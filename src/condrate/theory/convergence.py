@@ -10,7 +10,13 @@ import numpy as np
 
 from ..network.stats import binned_counts
 from ..units import MS_PER_S, S_PER_MS
-from .selfconsistent import PSD_BIN_MS, PSD_SEGMENT, group_index, pool_level, rate_root
+from .selfconsistent import (
+    PSD_BIN_MS,
+    PSD_SEGMENT,
+    group_index,
+    rate_root,
+    solve_ladder,
+)
 
 PSD_MAX_HZ = 200.0  # spectra compared up to here
 BOOTSTRAP = 1000
@@ -60,8 +66,7 @@ def history(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[d
         gens = []
         for g, (spec, st) in enumerate(zip(specs, stats)):
             group = spec["groups"][a]
-            root, bracketed = rate_root(group["levels_Hz"], st["rate_Hz"][a], group["halfwidth"])
-            near = pool_level(st["rate_Hz"][a], root)
+            root, bracketed, near = solve_ladder(group, st["rate_Hz"][a])
             psd = spectra[g][a][1]
             prev = gens[-1] if gens else None
             gens.append({
@@ -116,7 +121,6 @@ def generation_spectra(spec: dict, st: dict, spikes) -> list:
     t0, t1 = spec["selfconsistent"]["t_warmup_ms"], spec["duration_ms"]
     out = []
     for a, group in enumerate(spec["groups"]):
-        root, _ = rate_root(group["levels_Hz"], st["rate_Hz"][a], group["halfwidth"])
-        out.append(spectrum(spikes, group_index(spec, a, pool_level(st["rate_Hz"][a], root)),
-                            t0, t1))
+        near = solve_ladder(group, st["rate_Hz"][a])[2]
+        out.append(spectrum(spikes, group_index(spec, a, near), t0, t1))
     return out

@@ -31,7 +31,12 @@ import numpy as np
 from ..errors import ConfigError
 from ..io import read_json
 from ..nestrun.recorders import spike_recorder
-from ..network.experiment import network_spec, run_settings, sweep_runs
+from ..network.experiment import (
+    constant_current,
+    network_spec,
+    run_settings,
+    sweep_runs,
+)
 from ..network.stats import binned_counts, fano_factors, isi_cv
 from ..params import NeuronModel, nest_weight
 from ..protocol import Experiment, Nodes
@@ -145,6 +150,13 @@ def pool_trains(spikes, neurons: np.ndarray, t0_ms: float, t1_ms: float) -> list
     return [t[idx == i].round(6).tolist() for i in neurons]
 
 
+def solve_ladder(group: dict, out_Hz) -> tuple[float, bool, int]:
+    """(r*, bracketed, the level whose output is nearest r*) of one external rate's
+    ladder (group: its spec entry) and the mean outputs at its levels (Hz)."""
+    root, bracketed = rate_root(group["levels_Hz"], out_Hz, group["halfwidth"])
+    return root, bracketed, pool_level(out_Hz, root)
+
+
 def pool_level(out_Hz, root_Hz: float) -> int:
     """The level whose output rate is nearest r* (log scale): its trains are stretched
     least. At convergence it is the centre level, whose input rate is r* too."""
@@ -159,9 +171,8 @@ def next_groups(prev_spec: dict, prev_stats: dict, spikes) -> list[dict]:
     out = []
     for a, group in enumerate(prev_spec["groups"]):
         levels = group["levels_Hz"]
-        root, bracketed = rate_root(levels, prev_stats["rate_Hz"][a], group["halfwidth"])
+        root, bracketed, nearest = solve_ladder(group, prev_stats["rate_Hz"][a])
         width = max(group["halfwidth"] / 2, c["min_halfwidth"]) if bracketed else group["halfwidth"]
-        nearest = pool_level(prev_stats["rate_Hz"][a], root)
         trains = pool_trains(spikes, group_index(prev_spec, a, nearest), t0, t1)
         pool = ({"trains": trains, "period_ms": t1 - t0, "from_level_Hz": levels[nearest],
                  "rate_Hz": prev_stats["rate_Hz"][a][nearest]}
@@ -227,12 +238,7 @@ def create_selfconsistent(nest, model: NeuronModel, spec: dict) -> Nodes:
     A, L, N = layout(spec)
     neurons = nest.Create(model.nest_model, A * L * N, params=model.nest_params())
     neurons.V_m = nest.random.uniform(*d["V_m_init_mV"])
-    if net["I_ext_pA"]:
-        if model.has_I_e:
-            neurons.I_e = float(net["I_ext_pA"])
-        else:
-            nest.Connect(nest.Create("dc_generator", params={"amplitude": float(net["I_ext_pA"])}),
-                         neurons)
+    constant_current(nest, model, neurons, net["I_ext_pA"])
     delay = d["delay_ms"][0]
     streams = [(k_key, kind, G, draws(spec["replay_seed"] + s, N, net[k_key], N))
                for s, (k_key, kind, G) in enumerate((("K_E", "excitatory", d["G_EE_nS"]),

@@ -98,7 +98,7 @@ def write_selfconsistent(specs, spikes, sims, network_sim, selfconsistent, cost,
         "settings": specs[-1]["selfconsistent"], "predictions": preds,
         "size": {"generations": len(specs), "neurons_per_generation": A * L * N,
                  "simulated_ms_per_generation": specs[-1]["duration_ms"]},
-        "provenance": [t.meta["provenance"] for t in trains][-1]})
+        "provenance": trains[-1].meta["provenance"]})
     save(plots.selfconsistent_convergence(preds, specs[-1]["model"]), *figure)
     per_generation = [simulate_seconds(x) for x in sims]
     network = simulate_seconds(_one(network_sim))
