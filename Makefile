@@ -12,7 +12,7 @@ CONFIG ?= config/config.yaml
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run unlock tiny aeif test lint format bench figures tables clean
+.PHONY: setup run unlock tiny aeif paper report test lint format bench figures tables clean
 
 setup: $(VENV)/.condrate-installed
 
@@ -39,6 +39,15 @@ unlock: setup
 
 tiny: CONFIG = config/tiny.yaml
 tiny: run
+
+# composed, print-sized figures (results/paper/*.pdf, .png, captions.rst) of the run
+# of $(CONFIG); run `make run` first (or it runs what is missing)
+paper: setup
+	$(BIN)/snakemake paper --cores $(CORES) --resources vp=$(CORES) --configfile $(CONFIG)
+
+# the Snakemake report (every figure and key table with captions) of that run
+report: paper
+	$(BIN)/snakemake --report results/report.html --configfile $(CONFIG)
 
 # the default study with aeif_cond_exp (merged on top of config/config.yaml)
 aeif: CONFIG = config/aeif.yaml

@@ -17,6 +17,7 @@ include: "workflow/rules/simulation.smk"
 include: "workflow/rules/fi.smk"
 include: "workflow/rules/network.smk"
 include: "workflow/rules/theory.smk"
+include: "workflow/rules/paper.smk"
 
 
 # trivial jobs run on the submitting host, not as cluster jobs
@@ -25,12 +26,16 @@ localrules:
     spec,
     plot_fi_shift,
     plot_network_activity,
+    paper_figure,
+    paper_captions,
+    paper,
 
 
 wildcard_constraints:
     model="|".join(config["models"]),
     run="[A-Za-z0-9_.-]+",
     path=EXPERIMENT_PATHS,
+    claim="|".join(PAPER_FIGURES),
 
 
 rule all:

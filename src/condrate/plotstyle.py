@@ -1,7 +1,9 @@
-"""The look of every figure (one style) and saving (vector PDF + 300 dpi PNG, fixed
-metadata for stable bytes)."""
+"""The look of every figure (one style file, condrate.mplstyle), the palette and print
+widths, and saving (vector PDF + 300 dpi PNG, fixed metadata for stable bytes)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import matplotlib
 
@@ -10,28 +12,27 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from .io import atomic_path  # noqa: E402
 
-STYLE = {
-    "font.size": 8,
-    "axes.titlesize": 8,
-    "axes.labelsize": 8,
-    "legend.fontsize": 7,
-    "xtick.labelsize": 7,
-    "ytick.labelsize": 7,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "lines.linewidth": 1.0,
-    "savefig.dpi": 300,
-    "pdf.fonttype": 42,
-}
+STYLE_FILE = Path(__file__).with_name("condrate.mplstyle")
+STYLE = matplotlib.rc_params_from_file(STYLE_FILE, use_default_template=False)
+
+MM = 1 / 25.4  # inches per millimetre
+SINGLE = 85 * MM  # one journal column (in)
+DOUBLE = 180 * MM  # two columns (in)
+
+# Okabe & Ito colour-blind-safe palette, by role
+BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, YELLOW, BLACK = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+POPULATION = {"E": VERMILLION, "I": BLUE}
+MODEL = {"iaf_cond_exp": BLUE, "glif_cond": VERMILLION, "hh_cond_exp_traub": GREEN,
+         "aeif_cond_exp": PURPLE}
 
 
 def save(fig, pdf_path, png_path) -> None:
-    """Save ``fig`` as PDF and PNG atomically, without creation dates."""
+    """Save ``fig`` at its set size as PDF and PNG atomically, without creation dates."""
     for path, fmt, meta in (
         (pdf_path, "pdf", {"CreationDate": None, "ModDate": None}),
         (png_path, "png", {"Software": None}),
     ):
         with atomic_path(path, "." + fmt) as tmp:
-            fig.savefig(tmp, format=fmt, metadata=meta, bbox_inches="tight")
+            fig.savefig(tmp, format=fmt, metadata=meta, dpi=STYLE["savefig.dpi"])
     plt.close(fig)
-

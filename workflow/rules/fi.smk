@@ -44,10 +44,13 @@ rule plot_fi_shift:
         curves=rules.fi_curves.output.curves,
         fit=rules.fit_threshold.output.fit,
     output:
-        pdf=report(
-            "results/figures/fi_shift_{model}.pdf", caption="../report/fi_shift.rst"
+        pdf="results/figures/fi_shift_{model}.pdf",
+        png=report(
+            "results/figures/fi_shift_{model}.png",
+            caption="../report/fi_shift.rst",
+            category="f-I curves",
+            subcategory="{model}",
         ),
-        png="results/figures/fi_shift_{model}.png",
     log:
         "logs/figures/fi_shift_{model}.log",
     benchmark:

@@ -27,7 +27,12 @@ rule plot_network_activity:
         stats=rules.network_stats.output.stats,
     output:
         pdf="results/figures/network_{model}_{run}.pdf",
-        png="results/figures/network_{model}_{run}.png",
+        png=report(
+            "results/figures/network_{model}_{run}.png",
+            caption="../report/network_activity.rst",
+            category="Network",
+            subcategory="{model}",
+        ),
     log:
         "logs/figures/network_{model}_{run}.log",
     benchmark:
@@ -55,7 +60,15 @@ rule balanced_state:
         step_json="results/network/{model}/step_response.json",
         k_csv="results/network/{model}/k_scaling.csv",
         pdf=expand("results/figures/{fig}_{{model}}.pdf", fig=SWEEP_FIGURES),
-        png=expand("results/figures/{fig}_{{model}}.png", fig=SWEEP_FIGURES),
+        png=[
+            report(
+                f"results/figures/{fig}_{{model}}.png",
+                caption="../report/balanced_state.rst",
+                category="Network",
+                subcategory="{model}",
+            )
+            for fig in SWEEP_FIGURES
+        ],
     log:
         "logs/network/{model}/balanced_state.log",
     benchmark:

@@ -77,11 +77,13 @@ rule theory_selfconsistent:
     output:
         selfconsistent=f"{ITERATED}.json",
         cost=f"{ITERATED}_cost.json",
-        pdf=report(
-            "results/figures/theory_selfconsistent_{model}.pdf",
+        pdf="results/figures/theory_selfconsistent_{model}.pdf",
+        png=report(
+            "results/figures/theory_selfconsistent_{model}.png",
             caption="../report/theory_selfconsistent.rst",
+            category="Rate theory",
+            subcategory="{model}",
         ),
-        png="results/figures/theory_selfconsistent_{model}.png",
     log:
         "logs/theory/{model}/selfconsistent.log",
     benchmark:
@@ -103,11 +105,13 @@ rule theory_closedloop:
         selfconsistent=rules.theory_selfconsistent.output.selfconsistent,
     output:
         closedloop="results/theory/{model}/closedloop/rows.json",
-        pdf=report(
-            "results/figures/theory_rates_vs_input_{model}.pdf",
+        pdf="results/figures/theory_rates_vs_input_{model}.pdf",
+        png=report(
+            "results/figures/theory_rates_vs_input_{model}.png",
             caption="../report/theory_rates_vs_input.rst",
+            category="Rate theory",
+            subcategory="{model}",
         ),
-        png="results/figures/theory_rates_vs_input_{model}.png",
     log:
         "logs/theory/{model}/closedloop.log",
     benchmark:
@@ -130,11 +134,13 @@ rule theory_feedback:
         rows=f"{FEEDBACK}/rows.json",
         fb_csv="results/theory/{model}/uniform_feedback.csv",
         fb_json="results/theory/{model}/uniform_feedback.json",
-        pdf=report(
-            "results/figures/theory_uniform_feedback_{model}.pdf",
+        pdf="results/figures/theory_uniform_feedback_{model}.pdf",
+        png=report(
+            "results/figures/theory_uniform_feedback_{model}.png",
             caption="../report/theory_uniform_feedback.rst",
+            category="Rate theory",
+            subcategory="{model}",
         ),
-        png="results/figures/theory_uniform_feedback_{model}.png",
     log:
         "logs/theory/{model}/feedback.log",
     benchmark:
@@ -157,11 +163,13 @@ rule theory_step:
     output:
         dynamics_csv="results/theory/{model}/step_dynamics.csv",
         dynamics_json="results/theory/{model}/step_dynamics.json",
-        pdf=report(
-            "results/figures/theory_step_dynamics_{model}.pdf",
+        pdf="results/figures/theory_step_dynamics_{model}.pdf",
+        png=report(
+            "results/figures/theory_step_dynamics_{model}.png",
             caption="../report/theory_step_dynamics.rst",
+            category="Rate theory",
+            subcategory="{model}",
         ),
-        png="results/figures/theory_step_dynamics_{model}.png",
     log:
         "logs/theory/{model}/step.log",
     benchmark:
@@ -184,11 +192,13 @@ rule theory_summary:
     output:
         csv="results/theory/{model}/verification.csv",
         summary="results/theory/{model}/summary.json",
-        pdf=report(
-            "results/figures/theory_predicted_vs_simulated_{model}.pdf",
+        pdf="results/figures/theory_predicted_vs_simulated_{model}.pdf",
+        png=report(
+            "results/figures/theory_predicted_vs_simulated_{model}.png",
             caption="../report/theory_predicted_vs_simulated.rst",
+            category="Rate theory",
+            subcategory="{model}",
         ),
-        png="results/figures/theory_predicted_vs_simulated_{model}.png",
     log:
         "logs/theory/{model}/summary.log",
     benchmark:

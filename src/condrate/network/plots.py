@@ -4,11 +4,50 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..plotstyle import STYLE, plt
+from ..plotstyle import (BLACK, BLUE, DOUBLE, GREEN, MM, ORANGE, POPULATION, SINGLE, STYLE,
+                         VERMILLION, plt)
 from ..units import window_s
 from .stats import isi_cv
 
-COLORS = {"E": "tab:red", "I": "tab:blue"}
+COLORS = POPULATION
+
+
+POPULATIONS = ("E", "I")
+
+
+def _slices(net: dict) -> dict:
+    return {"E": slice(0, net["N_E"]), "I": slice(net["N_E"], None)}
+
+
+def draw_raster(ax, spikes, net: dict, n_show=(200, 50)) -> None:
+    """Raster of the first n_show E and I neurons over the whole run (ms)."""
+    idx, times = spikes.index, spikes.times_ms
+    shown = 0
+    for p, lo, n in (("E", 0, n_show[0]), ("I", net["N_E"], n_show[1])):
+        k = (idx >= lo) & (idx < lo + n)
+        ax.plot(times[k], idx[k] - lo + shown, "|", ms=1.5, mew=0.5, color=COLORS[p])
+        shown += n
+    ax.set_ylim(0, shown)
+    ax.set_xlim(0.0, net["t_sim_ms"])
+    ax.set_ylabel("neuron")
+
+
+def window_rates_cv(spikes, net: dict) -> tuple:
+    """Per-neuron rates (Hz) and ISI CVs (neurons with >= 5 spikes) in the analysed window."""
+    t0, t1 = net["t_warmup_ms"], net["t_sim_ms"]
+    keep = spikes.in_window(t0)
+    rates = spikes.rates_Hz(t0, t1, to_end=True)
+    return rates, isi_cv(spikes.index[keep], spikes.times_ms[keep], len(rates), 5)
+
+
+def draw_population_histograms(ax, values, net: dict, bins, xlabel: str) -> None:
+    """Density of a per-neuron quantity, E and I as step histograms."""
+    for p, sl in _slices(net).items():
+        v = values[sl]
+        ax.hist(v[np.isfinite(v)], bins=bins, histtype="step", color=COLORS[p], density=True,
+                label=p)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("density")
 
 
 def activity_figure(spikes, st: dict, title: str, n_show=(200, 50)):
@@ -16,47 +55,27 @@ def activity_figure(spikes, st: dict, title: str, n_show=(200, 50)):
     (onset included; the grey band is the warm-up left out of the statistics), and the
     rate and CV histograms of the analysed window. spikes: SpikeTrains of the run."""
     net = st["network"]
-    idx, times = spikes.index, spikes.times_ms
-    t_start, t_end = 0.0, net["t_sim_ms"]
     with plt.rc_context(STYLE):
-        fig = plt.figure(figsize=(7.0, 4.6))
+        fig = plt.figure(figsize=(DOUBLE, 120 * MM))
         gs = fig.add_gridspec(3, 2, height_ratios=[2.2, 1, 1.3], width_ratios=[2, 1])
         ax = fig.add_subplot(gs[0, :])
-        shown = 0
-        for p, lo, n in (("E", 0, n_show[0]), ("I", net["N_E"], n_show[1])):
-            k = (idx >= lo) & (idx < lo + n) & (times >= t_start)
-            ax.plot(times[k], idx[k] - lo + shown, "|", ms=1.5, color=COLORS[p], label=p)
-            shown += n
-        ax.set_ylabel("neuron")
-        ax.set_xlim(t_start, t_end)
-        ax.set_title(f"{title}: E {st['populations']['E']['rate_Hz']:.1f} Hz, "
-                     f"I {st['populations']['I']['rate_Hz']:.1f} Hz, CV "
-                     f"{st['populations']['E']['cv_isi']['mean']:.2f}, "
-                     f"chi {st['populations']['E']['chi']:.3f}")
+        draw_raster(ax, spikes, net, n_show)
+        ax.set_title(title)
         ax.set_xticklabels([])
         ax = fig.add_subplot(gs[1, :])
-        edges = np.arange(t_start, t_end + 1e-9, 2.0)
-        rate = np.histogram(times, edges)[0] / ((net["N_E"] + net["N_I"]) * window_s(0.0, 2.0))
+        edges = np.arange(0.0, net["t_sim_ms"] + 1e-9, 2.0)
+        rate = (np.histogram(spikes.times_ms, edges)[0]
+                / ((net["N_E"] + net["N_I"]) * window_s(0.0, 2.0)))
         ax.plot(edges[:-1], rate, "k-", lw=0.6)
         ax.axvspan(0, net["t_warmup_ms"], color="0.9", zorder=-1)
-        ax.set_xlim(t_start, t_end)
+        ax.set_xlim(0.0, net["t_sim_ms"])
         ax.set_xlabel("time (ms)")
         ax.set_ylabel("pop. rate (Hz)")
-        t0, t1 = net["t_warmup_ms"], net["t_sim_ms"]
-        keep = spikes.in_window(t0)
-        rates = spikes.rates_Hz(t0, t1, to_end=True)
+        rates, cv = window_rates_cv(spikes, net)
         ax = fig.add_subplot(gs[2, 0])
-        for p, sl in (("E", slice(0, net["N_E"])), ("I", slice(net["N_E"], None))):
-            ax.hist(rates[sl], bins=40, histtype="step", color=COLORS[p], density=True, label=p)
-        ax.set_xlabel("rate (Hz)")
-        ax.set_ylabel("density")
-        ax.legend(frameon=False)
-        ax = fig.add_subplot(gs[2, 1])
-        cv = isi_cv(idx[keep], times[keep], len(rates), 5)
-        for p, sl in (("E", slice(0, net["N_E"])), ("I", slice(net["N_E"], None))):
-            c = cv[sl]
-            ax.hist(c[np.isfinite(c)], bins=30, histtype="step", color=COLORS[p], density=True)
-        ax.set_xlabel("CV of ISI")
+        draw_population_histograms(ax, rates, net, 40, "rate (Hz)")
+        ax.legend()
+        draw_population_histograms(fig.add_subplot(gs[2, 1]), cv, net, 30, "CV of ISI")
         fig.tight_layout()
     return fig
 
@@ -64,7 +83,7 @@ def activity_figure(spikes, st: dict, title: str, n_show=(200, 50)):
 def ext_sweep_figure(rows: dict, summary: dict, title: str):
     nu, pop = np.asarray(rows["nu_ext_Hz"], float), np.asarray(rows["population"])
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(3.4, 2.8))
+        fig, ax = plt.subplots(figsize=(SINGLE, 70 * MM))
         for p in ("E", "I"):
             k = pop == p
             r = np.asarray(rows["rate_Hz"], float)[k]
@@ -91,17 +110,17 @@ def label_rate_vs_input(ax, title: str) -> None:
 def step_figure(rows: dict, summary: dict, title: str):
     t = np.asarray(rows["t_ms"], float)
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(3.6, 2.6))
+        fig, ax = plt.subplots(figsize=(SINGLE, 65 * MM))
         ax.plot(t, rows["rate_Hz"], color="0.75", lw=0.5, label="0.5 ms bins")
         ax.plot(t, rows["smooth_Hz"], "k-", lw=0.9, label="1.5 ms smoothed")
-        ax.axvline(0, color="tab:green", lw=0.8)
-        ax.axvline(summary["response_time_ms"], color="tab:orange", lw=0.8,
+        ax.axvline(0, color=GREEN, lw=0.8)
+        ax.axvline(summary["response_time_ms"], color=ORANGE, lw=0.8,
                    label=f"63% after {summary['response_time_ms']:.1f} ms\n"
                          f"(tau_m {summary['tau_m_ms']:.1f}, tau_eff {summary['tau_eff_ms']:.2f} ms)")
         ax.set_xlabel(f"time from up-step (ms), mean of {summary['n_steps']} steps")
         ax.set_ylabel("population rate (Hz)")
         ax.set_title(title)
-        ax.legend(frameon=False, fontsize=6)
+        ax.legend(frameon=False)
         fig.tight_layout()
     return fig
 
@@ -118,16 +137,17 @@ def k_scaling_figure(rows: dict, title: str):
     K, pop = np.asarray(rows["K_E"], float), np.asarray(rows["population"])
     k = pop == "E"
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, 2, figsize=(6.0, 2.6))
+        fig, axes = plt.subplots(1, 2, figsize=(DOUBLE, 65 * MM))
         ax = axes[0]
-        ax.plot(K[k], np.asarray(rows["I_ex_pA"], float)[k], "o-", color="tab:red", label="excitatory")
-        ax.plot(K[k], -np.asarray(rows["I_in_pA"], float)[k], "o-", color="tab:blue", label="−inhibitory")
-        ax.plot(K[k], np.asarray(rows["I_total_pA"], float)[k], "o-", color="k", label="total")
+        ax.plot(K[k], np.asarray(rows["I_ex_pA"], float)[k], "o-", color=VERMILLION,
+                label="excitatory")
+        ax.plot(K[k], -np.asarray(rows["I_in_pA"], float)[k], "o-", color=BLUE, label="−inhibitory")
+        ax.plot(K[k], np.asarray(rows["I_total_pA"], float)[k], "o-", color=BLACK, label="total")
         _k_axis(ax, K[k])
         ax.set_ylabel("mean input current (pA)")
         ax.legend(frameon=False)
         ax = axes[1]
-        ax.plot(K[k], np.asarray(rows["I_total_sd_pA"], float)[k], "o-", color="k")
+        ax.plot(K[k], np.asarray(rows["I_total_sd_pA"], float)[k], "o-", color=BLACK)
         _k_axis(ax, K[k])
         ax.set_ylabel("s.d. of total input (pA)")
         fig.suptitle(title)

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..io import none_to_nan
 from ..network.plots import label_rate_vs_input
-from ..plotstyle import STYLE, plt
+from ..plotstyle import BLUE, DOUBLE, GREEN, MM, ORANGE, PURPLE, SINGLE, STYLE, VERMILLION, plt
 
 
 def _col(rows, key):
@@ -18,14 +18,14 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
     sim = _col(rows, "simulated_Hz")
     top = 2 * np.nanmax(sim)  # predictions beyond are drawn on the upper edge
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, 4, figsize=(12.0, 3.0), sharey=True)
-        for ax, f, label in ((axes[0], "linear", "threshold-linear f"),
-                             (axes[1], "fluct", "fluctuation-aware f"),
-                             (axes[2], "semianalytic", "semi-analytic f (calibrated)"),
-                             (axes[3], "selfconsistent", "self-consistent single neurons")):
+        fig, axes = plt.subplots(2, 2, figsize=(DOUBLE, 150 * MM), sharey=True)
+        for ax, f, label in ((axes[0, 0], "linear", "threshold-linear f"),
+                             (axes[0, 1], "fluct", "fluctuation-aware f"),
+                             (axes[1, 0], "semianalytic", "semi-analytic f (calibrated)"),
+                             (axes[1, 1], "selfconsistent", "self-consistent single neurons")):
             pred = np.minimum(_col(rows, f"predicted_Hz_{f}"), top)
-            for e, mk, col in (("open_loop", "o", "tab:purple"), ("closed_loop", "s", "tab:orange"),
-                               ("uniform_feedback", "^", "tab:green")):
+            for e, mk, col in (("open_loop", "o", PURPLE), ("closed_loop", "s", ORANGE),
+                               ("uniform_feedback", "^", GREEN)):
                 k = exp == e
                 s = summ.get(e, {}).get(f, {}).get("bands", {}).get("1_50Hz", {})
                 med = s.get("median_rel_error")
@@ -41,7 +41,8 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
             ax.set_title(label)
             ax.set_xlabel("simulated rate (Hz)")
             ax.legend(frameon=False, loc="upper left")
-        axes[0].set_ylabel("predicted rate (Hz; clipped at the top)")
+        for ax in axes[:, 0]:
+            ax.set_ylabel("predicted rate (Hz; clipped at the top)")
         fig.suptitle(title)
         fig.tight_layout()
     return fig
@@ -54,13 +55,13 @@ def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | Non
                    for c, e in zip(rows["condition"], exp)])
     sim = _col(rows, "simulated_Hz")
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(3.4, 2.8))
-        for p, col in (("E", "tab:red"), ("I", "tab:blue")):
+        fig, ax = plt.subplots(figsize=(SINGLE, 75 * MM))
+        for p, col in (("E", VERMILLION), ("I", BLUE)):
             k = (exp == "closed_loop") & (pop == p)
             ax.plot(nu[k], sim[k], "o", ms=3, color=col, label=f"NEST {p}")
         ax.plot(curves["nu_ext_Hz"], curves["linear"], "k--", lw=0.8, label="threshold-linear f")
         ax.plot(curves["nu_ext_Hz"], curves["fluct"], "k-", lw=0.8, label="fluctuation-aware f")
-        ax.plot(curves["nu_ext_Hz"], curves["semianalytic"], "-", color="tab:green", lw=0.8,
+        ax.plot(curves["nu_ext_Hz"], curves["semianalytic"], "-", color=GREEN, lw=0.8,
                 label="semi-analytic f")
         if diagnostics and diagnostics["runs"]:
             runs = diagnostics["runs"]
@@ -71,7 +72,7 @@ def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | Non
             nus = [q["nu_ext_Hz"] for q in selfconsistent]
             r = np.array([q["rate_Hz"] for q in selfconsistent])
             lo, hi = np.array([q["rate_interval_Hz"] for q in selfconsistent]).T
-            ax.errorbar(nus, r, yerr=[r - lo, hi - r], fmt="D", ms=3, color="tab:purple",
+            ax.errorbar(nus, r, yerr=[r - lo, hi - r], fmt="D", ms=3, color=PURPLE,
                         mfc="none", lw=0.8, label="self-consistent single neurons (95 %)")
         label_rate_vs_input(ax, title)
         fig.tight_layout()
@@ -83,7 +84,7 @@ def uniform_feedback(table: dict, records: list, curves: dict, title: str):
     where they cross). Right: fixed points against the loop gain, theory and NEST."""
     gain = np.asarray(table["loop_gain"], float)
     with plt.rc_context(STYLE):
-        fig, (ax, bx) = plt.subplots(1, 2, figsize=(6.8, 3.0))
+        fig, (ax, bx) = plt.subplots(1, 2, figsize=(DOUBLE, 75 * MM))
         colors = plt.cm.viridis(np.linspace(0, 0.9, len(records)))
         for rec, col in zip(records, colors):
             k = gain == rec["loop_gain"]
@@ -107,9 +108,9 @@ def uniform_feedback(table: dict, records: list, curves: dict, title: str):
         bx.plot(g, curves["fluct_upper"], "k-", lw=0.8, label="fluct. persistent (stable)")
         kap = np.array([q["loop_gain"] for q in records])
         thr = none_to_nan(q["simulated_threshold_Hz"] for q in records)
-        bx.plot(kap, thr, "o", mfc="none", color="tab:purple", label="NEST open-loop crossing")
+        bx.plot(kap, thr, "o", mfc="none", color=PURPLE, label="NEST open-loop crossing")
         bx.plot(kap, [q["closed_loop_after_kick_Hz"] for q in records], "s", ms=4,
-                color="tab:orange", label="NEST network after kick")
+                color=ORANGE, label="NEST network after kick")
         bx.axvline(1.0, color="0.7", lw=0.6)
         bx.set_xscale("log")
         bx.set_xticks(sorted(set(kap.tolist()) | {1.0}), minor=False)
@@ -125,30 +126,41 @@ def uniform_feedback(table: dict, records: list, curves: dict, title: str):
     return fig
 
 
-def step_dynamics(table: dict, summ: dict, title: str):
-    """Normalised response to the step of the external rate: NEST and the rate model."""
+def _ms(x):
+    return "n/a" if x is None else f"{x:.2f} ms"
+
+
+def draw_step_dynamics(ax, table: dict, summ: dict, times_in_labels: bool = True) -> None:
+    """Normalised response to the step of the external rate: NEST (grey) and the rate
+    model with tau_m, tau_eff and synaptic filtering (times to 63 % in the labels)."""
     from .dynamics import normalised_change
 
     t = np.asarray(table["t_ms"], float)
     times = summ["response_time_ms"]
 
-    def fmt(x):
-        return "n/a" if x is None else f"{x:.2f} ms"
+    def label(name, text):
+        return f"{text} ({_ms(times[name])})" if times_in_labels else text
 
+    ax.plot(t, normalised_change(t, table["simulated_smooth_Hz"]), "-", color="0.4",
+            label=label("simulated", "NEST"))
+    for name, ls, col, lab in (("tau_m", "--", VERMILLION, "$\\tau_m$"),
+                               ("tau_eff", ":", BLUE, "$\\tau_{eff}$"),
+                               ("synaptic", "-", GREEN, "synaptic")):
+        ax.plot(t, normalised_change(t, _col(table, f"predicted_Hz_{name}")), ls, color=col,
+                label=label(name, f"rate model, {lab}"))
+    ax.axvline(0, color="0.7", lw=0.6)
+    ax.set_ylim(-1.5, 3.0)  # noise of small changes would hide the model curves
+    ax.set_xlabel("time from the step (ms)")
+    ax.set_ylabel("normalised rate change")
+
+
+def step_dynamics(table: dict, summ: dict, title: str):
+    """Normalised response to the step of the external rate: NEST and the rate model."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(3.6, 2.8))
-        ax.plot(t, normalised_change(t, table["simulated_smooth_Hz"]), "-", color="0.3",
-                label=f"NEST (63 % at {fmt(times['simulated'])})")
-        for name, ls, lab in (("tau_m", "--", "$\\tau_m$"), ("tau_eff", ":", "$\\tau_{eff}$"),
-                              ("synaptic", "-", "synaptic $\\tau$")):
-            ax.plot(t, normalised_change(t, _col(table, f"predicted_Hz_{name}")), ls,
-                    color="tab:red", label=f"rate model, {lab} ({fmt(times[name])})")
-        ax.axvline(0, color="0.7", lw=0.6)
-        ax.set_ylim(-1.5, 3.0)  # noise of small changes would hide the model curves
-        ax.set_xlabel("time from the step (ms)")
-        ax.set_ylabel("normalised rate change")
+        fig, ax = plt.subplots(figsize=(SINGLE, 75 * MM))
+        draw_step_dynamics(ax, table, summ)
+        ax.legend(loc="upper right")
         ax.set_title(f"{title}: step of the external rate")
-        ax.legend(frameon=False)
         fig.tight_layout()
     return fig
 
@@ -157,7 +169,7 @@ def selfconsistent_convergence(predictions: list, title: str):
     """r* (left) and the output's ISI CV (right) over the generations, per external rate;
     open symbols: the ladder of input rates did not bracket r*."""
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, 2, figsize=(6.8, 2.6))
+        fig, axes = plt.subplots(1, 2, figsize=(DOUBLE, 65 * MM))
         colors = plt.cm.viridis(np.linspace(0, 0.9, len(predictions)))
         for q, col in zip(predictions, colors):
             h = q["history"]

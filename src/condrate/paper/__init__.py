@@ -1,0 +1,1 @@
+"""Composed, print-sized figures, one per claim of the study (``make paper``)."""

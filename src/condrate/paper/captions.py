@@ -1,0 +1,93 @@
+"""Figure captions with the numbers of the run they were drawn from (reStructuredText:
+the Snakemake report renders them; results/paper/captions.rst gathers them)."""
+
+from __future__ import annotations
+
+from . import figures
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{100 * x:.0f} %"
+
+
+def _interval(values, unit: str) -> str:
+    return f"[{values[0]:.1f}, {values[1]:.1f}] {unit}"
+
+
+def threshold_shift(fi: dict) -> str:
+    parts = []
+    for m, (_, fit) in fi.items():
+        d = fit["deterministic"]
+        text = (f"{m} v_θ = {d['v_theta_mV']:.1f} mV {_interval(d['v_theta_interval_mV'], 'mV')}"
+                f", I_θ0 = {d['I_theta0_pA']:.0f} pA")
+        if "noisy" in fit:
+            text += f" (noisy input: v_θ = {fit['noisy']['v_theta_mV']:.1f} mV)"
+        parts.append(text)
+    return ("f–I curves under added membrane conductance. A–: rate against injected current "
+            "per total conductance g_L^total (dots: NEST, deterministic input; lines: the joint "
+            "fit r = β[I − I_θ0 − v_θ g]_+ within its grey rate band). Next: threshold current "
+            "against g_L^total (points: rheobase at 1 Hz; lines: joint fit). Last: v_θ with its "
+            "interval (union of bootstrap and fit-band range) for deterministic and noisy input. "
+            + "; ".join(parts) + ".")
+
+
+def network(runs: dict) -> str:
+    parts = []
+    for m, (_, st) in runs.items():
+        e = st["populations"]["E"]
+        parts.append(f"{m}: E {e['rate_Hz']:.1f} Hz, ISI CV {e['cv_isi']['mean']:.2f}, Fano "
+                     f"{e['fano']['mean']:.2f}, χ {e['chi']:.3f}, "
+                     f"{'AI' if st['ai_state']['asynchronous_irregular'] else 'not AI'}")
+    net = next(iter(runs.values()))[1]["network"]
+    return (f"The E/I network ({net['N_E']} E, {net['N_I']} I neurons, K_E = {net['K_E']}, "
+            f"K_I = {net['K_I']}, ν_ext = {net['nu_ext_Hz']:g} Hz) of each model. A: raster of "
+            "80 E (vermillion) and 20 I (blue) neurons over the last 300 ms. B, C: per-neuron "
+            "rates and ISI CVs in the analysed window. D: mean excitatory, inhibitory (sign "
+            "flipped) and total input current of sampled E neurons (error bar: s.d. of the "
+            "total over time). " + "; ".join(parts) + ".")
+
+
+def theory(models: dict) -> str:
+    parts = []
+    for m, d in models.items():
+        s = d["summary"]["closed_loop"]
+        errs = ", ".join(
+            f"{label.split()[0]} {_pct(s.get(p, {}).get('bands', {}).get('1_50Hz', {}).get('median_rel_error'))}"
+            for p, label in figures.PREDICTORS)
+        parts.append(f"{m}: {errs}")
+    return ("Rate theory against NEST. A–: the E/I network's E rate against the external rate "
+            "(NEST, ± s.e.m.) and the predictions (i) threshold-linear, (ii) fluctuation-aware, "
+            "(iii) semi-analytic f, (iv) self-consistent single neurons (95 % bootstrap interval "
+            "of the last generation). No prediction takes a statistic of the network run. Next: "
+            "open loop, prediction (ii) against NEST (grey: the 1–50 Hz band); uniform "
+            "excitatory feedback, predicted ignition threshold against NEST's open-loop "
+            "crossing; closed-loop median relative error in the 1–50 Hz band per prediction "
+            "(ticks: 90th percentile; dotted: 10 %). Closed-loop 1–50 Hz median errors: "
+            + "; ".join(parts) + ".")
+
+
+def dynamics(models: dict) -> str:
+    parts = []
+    for m, (_, summ) in models.items():
+        t = summ["response_time_ms"]
+        parts.append(f"{m}: NEST {t['simulated']:.2f} ms, τ_m model {t['tau_m']:.2f} ms, "
+                     f"τ_eff {t['tau_eff']:.2f} ms, synaptic {t['synaptic']:.2f} ms"
+                     if None not in t.values() else f"{m}: n/a")
+    return ("Response to a step of the external rate, normalised to the change between the two "
+            "steady states: NEST's network (mean over up-steps, smoothed) and the rate model "
+            "started at its fixed point with time constant τ_m, τ_eff, or each input filtered "
+            "by its synapse. Times to 63 %: " + "; ".join(parts) + ".")
+
+
+def benchmark(bench: dict) -> str:
+    r = bench["results"]
+    m = bench["machine"]
+    walls = "; ".join(
+        f"{x['model']}: " + ", ".join(f"{k} {v['wall_s_per_sim_s']:.1f}" for k, v in
+                                      x["splits"].items()) for x in r)
+    return (f"Benchmark on a {m['cpus']}-core {m['machine']} machine, {r[0]['neurons']} "
+            "neurons. A: wall seconds per simulated second per model and launch "
+            f"(ranks × threads): {walls}. B: peak resident memory of a rank against the number "
+            f"of synapses; the linear model (base {bench['memory']['base_kB'] / 1024:.0f} MiB, "
+            f"{bench['memory']['bytes_per_synapse']:.0f} B per synapse, "
+            f"{bench['memory']['kB_per_neuron']:.0f} kB per neuron) fitted on these runs.")

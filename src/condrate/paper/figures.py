@@ -1,0 +1,271 @@
+"""One composed figure per claim (print sizes, panel letters; numbers go in captions).
+
+Each function takes data already read (per model, in the order the models are drawn)
+and returns a matplotlib figure; condrate.paper.stage reads the files and saves.
+Times in ms, rates in Hz, currents in pA, conductances in nS.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..fi.plots import draw_fi_curves
+from ..io import none_to_nan
+from ..network.plots import draw_population_histograms, draw_raster, window_rates_cv
+from ..plotstyle import BLACK, BLUE, GREEN, MODEL, ORANGE, PURPLE, VERMILLION, plt
+from ..theory.plots import draw_step_dynamics
+from .layout import letter, letters, new_figure, styled
+
+# the rate predictions of the theory stage, in the order the README numbers them
+PREDICTORS = (("linear", "(i) threshold-linear"), ("fluct", "(ii) fluctuation-aware"),
+              ("semianalytic", "(iii) semi-analytic"), ("selfconsistent", "(iv) self-consistent"))
+PREDICTOR_STYLE = {"linear": ("--", VERMILLION), "fluct": ("-", BLUE),
+                   "semianalytic": ("-.", GREEN), "selfconsistent": ("D", PURPLE)}
+MARKERS = ("o", "s", "^", "D")
+
+
+def _model_colour(model: str, i: int):
+    return MODEL.get(model, plt.rcParams["axes.prop_cycle"].by_key()["color"][i])
+
+
+@styled
+def threshold_shift(fi: dict):
+    """f-I curves of every model under added conductance (one panel each, deterministic
+    input) and the threshold current I_theta0 + v_theta g_L^total against g_L^total
+    (rheobase points, joint-fit lines), with v_theta under both kinds of input.
+    fi: model -> (curves table, threshold_fit.json)."""
+    models = list(fi)
+    fig = new_figure("double", 115)
+    gs = fig.add_gridspec(2, max(len(models), 2))
+    top = [fig.add_subplot(gs[0, j]) for j in range(len(models))]
+    for ax, m in zip(top, models):
+        curves, fit = fi[m]
+        draw_fi_curves(ax, curves, fit["deterministic"], "deterministic")
+        ax.set_title(m)
+        ax.legend(title="g$_L^{total}$", loc="upper left", markerscale=2, handlelength=0.8,
+                  borderaxespad=0.0, labelspacing=0.2)
+    letters(top)
+    half = max(len(models), 2) // 2 if len(models) > 2 else 1
+    ax = fig.add_subplot(gs[1, :half + (len(models) % 2)])
+    bx = fig.add_subplot(gs[1, half + (len(models) % 2):])
+    for i, m in enumerate(models):
+        f = fi[m][1]["deterministic"]
+        col, g = _model_colour(m, i), np.asarray(f["g_total_nS"], float)
+        ax.plot(g, none_to_nan(f["rheobase_pA"]), MARKERS[i % 4], color=col, label=m)
+        ax.plot(g, f["I_theta0_pA"] + f["v_theta_mV"] * g, "-", color=col, lw=0.8)
+    ax.set_xlabel("total membrane conductance g$_L^{total}$ (nS)")
+    ax.set_ylabel("threshold current (pA)")
+    ax.legend(loc="upper left")
+    width = 0.38
+    for j, (cond, hatch) in enumerate((("deterministic", None), ("noisy", "////"))):
+        for i, m in enumerate(models):
+            f = fi[m][1].get(cond)
+            if f is None:
+                continue
+            lo, hi = f["v_theta_interval_mV"]
+            bx.bar(i + (j - 0.5) * width, f["v_theta_mV"], width, color=_model_colour(m, i),
+                   hatch=hatch, edgecolor="white", lw=0.0,
+                   yerr=[[f["v_theta_mV"] - lo], [hi - f["v_theta_mV"]]],
+                   error_kw={"lw": 0.6, "capsize": 1.5})
+    bx.bar([], [], color="0.5", label="deterministic")
+    bx.bar([], [], color="0.5", hatch="////", edgecolor="white", label="noisy (Poisson E/I)")
+    bx.set_xticks(range(len(models)), [m.replace("_", "_\n", 1) for m in models])
+    bx.set_ylim(0, 1.3 * bx.get_ylim()[1])
+    bx.set_ylabel("v$_\\theta$ (mV)")
+    bx.legend(loc="upper left")
+    letters([ax, bx], start=chr(ord("A") + len(models)))
+    return fig
+
+
+@styled
+def network(runs: dict, window_ms: float = 300.0):
+    """The balanced network of every model, one column each: raster of the last
+    ``window_ms`` of the run, per-neuron rates and ISI CVs of the analysed window, and
+    the mean input currents of E neurons (excitatory, inhibitory, total +- s.d.).
+    runs: model -> (SpikeTrains, stats.json)."""
+    models = list(runs)
+    fig = new_figure("double", 150)
+    gs = fig.add_gridspec(4, len(models), height_ratios=[1.6, 1, 1, 1])
+    rows = [[fig.add_subplot(gs[r, j]) for j in range(len(models))] for r in range(4)]
+    for j, m in enumerate(models):
+        spikes, st = runs[m]
+        net = st["network"]
+        ax = rows[0][j]
+        draw_raster(ax, spikes, net, (80, 20))
+        ax.set_xlim(net["t_sim_ms"] - window_ms, net["t_sim_ms"])
+        ax.set_xlabel("time (ms)")
+        ax.set_title(m)
+        rates, cv = window_rates_cv(spikes, net)
+        top = np.nanpercentile(rates, 99)
+        draw_population_histograms(rows[1][j], rates, net, np.linspace(0, top, 30), "rate (Hz)")
+        draw_population_histograms(rows[2][j], cv, net, np.linspace(0, 4, 30), "ISI CV")
+        ax = rows[3][j]
+        inp = st["inputs"]["E"]
+        ax.bar([0, 1, 2], [inp["I_ex_pA"], -inp["I_in_pA"], inp["I_total_pA"]],
+               color=[VERMILLION, BLUE, BLACK], width=0.6)
+        ax.errorbar([2], [inp["I_total_pA"]], [inp["I_total_sd_pA"]], fmt="none",
+                    color=BLACK, lw=0.8, capsize=2)
+        ax.set_xticks([0, 1, 2], ["exc.", "−inh.", "total"])
+        ax.set_ylabel("E input current (pA)")
+        if j:
+            for r in range(4):
+                rows[r][j].set_ylabel("")
+    rows[1][0].legend(loc="upper right")
+    for r, start in zip(rows, "ABCD"):
+        letter(r[0], start)
+    return fig
+
+
+def _closed_loop(rows: dict) -> dict:
+    """Closed-loop E rows of verification.csv as arrays sorted by external rate."""
+    exp, pop = np.asarray(rows["experiment"]), np.asarray(rows["population"])
+    k = (exp == "closed_loop") & (pop == "E")
+    nu = np.array([float(c.split("=")[1]) for c in np.asarray(rows["condition"])[k]])
+    order = np.argsort(nu)
+    out = {"nu": nu[order]}
+    keys = ["simulated_Hz", "simulated_sem_Hz"] + [f"predicted_Hz_{p}" for p, _ in PREDICTORS]
+    for key in keys:
+        out[key] = none_to_nan(rows[key])[k][order]
+    return out
+
+
+def _band_error(summary: dict, experiment: str, predictor: str, stat: str):
+    band = summary.get(experiment, {}).get(predictor, {}).get("bands", {}).get("1_50Hz", {})
+    value = band.get(stat)
+    return np.nan if value is None else 100 * value
+
+
+@styled
+def theory(models: dict):
+    """Rate theory against NEST across models. Top: the E/I network's E rate against the
+    external rate (NEST +- s.e.m.) with every prediction (self-consistent single neurons
+    with their 95 % bootstrap interval). Bottom: open loop, predicted (ii) against
+    simulated; uniform feedback, predicted against NEST's ignition threshold; the 1-50 Hz
+    median relative error of each prediction in closed loop (bars; ticks: p90).
+    models: model -> dict(rows=verification.csv, summary=summary.json,
+    selfconsistent=selfconsistent.json, feedback=uniform_feedback.json)."""
+    names = list(models)
+    fig = new_figure("double", 120)
+    gs = fig.add_gridspec(2, max(len(names), 3))
+    top = [fig.add_subplot(gs[0, j]) for j in range(len(names))]
+    for ax, m in zip(top, names):
+        d = _closed_loop(models[m]["rows"])
+        ax.errorbar(d["nu"], d["simulated_Hz"], d["simulated_sem_Hz"], fmt="o", color=BLACK,
+                    ms=3, label="NEST network")
+        for p, label in PREDICTORS[:3]:
+            ls, col = PREDICTOR_STYLE[p]
+            ax.plot(d["nu"], d[f"predicted_Hz_{p}"], ls, color=col, lw=1.0, label=label)
+        sc = models[m]["selfconsistent"]["predictions"]
+        r = np.array([q["rate_Hz"] for q in sc])
+        lo, hi = np.array([q["rate_interval_Hz"] for q in sc]).T
+        ax.errorbar([q["nu_ext_Hz"] for q in sc], r, [r - lo, hi - r], fmt="D", ms=3,
+                    mfc="none", color=PURPLE, lw=0.8, label=PREDICTORS[3][1])
+        ax.set_ylim(0, None)
+        ax.set_title(m)
+        ax.set_xlabel("external rate ν$_{ext}$ (Hz)")
+        ax.set_ylabel("E rate (Hz)")
+    fig.legend(*top[0].get_legend_handles_labels(), loc="outside upper center", ncols=5,
+               handlelength=1.8)
+    letters(top)
+    ax, bx, cx = (fig.add_subplot(gs[1, j]) for j in range(3))
+    for i, m in enumerate(names):
+        col, mk = _model_colour(m, i), MARKERS[i % 4]
+        rows = models[m]["rows"]
+        k = np.asarray(rows["experiment"]) == "open_loop"
+        sim, pred = none_to_nan(rows["simulated_Hz"])[k], none_to_nan(rows["predicted_Hz_fluct"])[k]
+        ax.plot(sim, pred, mk, color=col, ms=2.5, mfc="none", mew=0.6, label=m)
+        rec = models[m]["feedback"]["loop_gains"]
+        fired = [q for q in rec if q["simulated_threshold_Hz"]]
+        bx.plot(none_to_nan(q["simulated_threshold_Hz"] for q in fired),
+                none_to_nan(q["threshold_fluct_Hz"] for q in fired), mk, color=col, label=m)
+        bx.plot(none_to_nan(q["simulated_threshold_Hz"] for q in fired),
+                none_to_nan(q["r_o_linear_Hz"] for q in fired), mk, color=col, mfc="none")
+    for axis, lim in ((ax, (0.1, 1000.0)), (bx, None)):
+        lo, hi = lim or (0.0, max(axis.get_xlim()[1], axis.get_ylim()[1]))
+        axis.plot([lo, hi], [lo, hi], "-", color="0.6", lw=0.6, zorder=-1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(0.1, 1000)
+    ax.set_ylim(0.1, 1000)
+    ax.axvspan(1.0, 50.0, color="0.93", zorder=-2)
+    ax.set_xlabel("NEST rate, open loop (Hz)")
+    ax.set_ylabel("predicted rate (ii) (Hz)")
+    ax.legend(loc="upper left")
+    bx.set_xlabel("NEST ignition threshold (Hz)")
+    bx.set_ylabel("predicted threshold (Hz)")
+    bx.plot([], [], "o", color="0.5", label="(ii), filled")
+    bx.plot([], [], "o", color="0.5", mfc="none", label="(i) r$_o$, open")
+    bx.legend(loc="upper left")
+    width = 0.8 / len(names)
+    for i, m in enumerate(names):
+        s = models[m]["summary"]
+        xs = np.arange(len(PREDICTORS)) + (i - (len(names) - 1) / 2) * width
+        med = [_band_error(s, "closed_loop", p, "median_rel_error") for p, _ in PREDICTORS]
+        p90 = [_band_error(s, "closed_loop", p, "p90_rel_error") for p, _ in PREDICTORS]
+        cx.bar(xs, med, width, color=_model_colour(m, i), label=m)
+        cx.plot(xs, p90, "_", color=BLACK, ms=4)
+    cx.axhline(10, color="0.5", lw=0.6, ls=":")
+    cx.set_xticks(range(len(PREDICTORS)), [label.split()[0] for _, label in PREDICTORS])
+    cx.set_xlabel("prediction")
+    cx.set_ylabel("closed-loop error, 1–50 Hz (%)")
+    cx.set_yscale("log")
+    letters([ax, bx, cx], start=chr(ord("A") + len(names)))
+    return fig
+
+
+@styled
+def dynamics(models: dict):
+    """Normalised response of each model's network to a step of the external rate (NEST)
+    and of the rate model started at its fixed point with tau_m, tau_eff or synaptic
+    filtering. models: model -> (step_dynamics.csv table, step_dynamics.json)."""
+    names = list(models)
+    fig = new_figure("double", 62)
+    axes = np.atleast_1d(fig.subplots(1, len(names), sharey=True))
+    for ax, m in zip(axes, names):
+        draw_step_dynamics(ax, *models[m], times_in_labels=False)
+        ax.set_title(m)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=4,
+               handlelength=1.8)
+    for ax in axes[1:]:
+        ax.set_ylabel("")
+    letters(axes)
+    return fig
+
+
+def draw_bench_walltime(ax, results: list, splits) -> None:
+    """Wall seconds per simulated second of the benchmark network per model and launch
+    (ranks x threads)."""
+    width = 0.8 / len(splits)
+    for j, split in enumerate(splits):
+        ys = [r["splits"][split]["wall_s_per_sim_s"] for r in results]
+        xs = [i + (j - (len(splits) - 1) / 2) * width for i in range(len(results))]
+        ax.bar(xs, ys, width, color=(BLUE, ORANGE, GREEN)[j % 3], label=f"{split}")
+    ax.set_xticks(range(len(results)), [r["model"] for r in results])
+    ax.set_ylabel("wall s per simulated s")
+    ax.legend(title="ranks x threads", loc="upper left")
+
+
+@styled
+def benchmark(bench: dict):
+    """A: wall time per simulated second per model and launch; B: peak memory of a rank
+    against the number of synapses, with the linear memory model fitted on the runs."""
+    results = bench["results"]
+    splits = list(results[0]["splits"])
+    fig = new_figure("double", 60)
+    ax, bx = fig.subplots(1, 2, width_ratios=[1.4, 1])
+    draw_bench_walltime(ax, results, splits)
+    mem = bench["memory"]
+    for run in mem["runs"]:
+        bx.plot(run["connections"] / 1e6, run["peak_rss_kB"] / 1024, "o", color=BLACK)
+        model = (mem["base_kB"] + mem["kB_per_neuron"] * run["neurons"]
+                 + mem["bytes_per_synapse"] * run["connections"] / 1024)
+        bx.plot(run["connections"] / 1e6, model / 1024, "_", color=VERMILLION, ms=8)
+        bx.annotate(f"{run['neurons']} neurons", (run["connections"] / 1e6,
+                    run["peak_rss_kB"] / 1024), xytext=(4, -2), textcoords="offset points")
+    bx.plot([], [], "o", color=BLACK, label="measured")
+    bx.plot([], [], "_", color=VERMILLION, ms=8, label="linear model")
+    bx.set_xlabel("synapses (10$^6$)")
+    bx.set_ylabel("peak RSS per rank (MiB)")
+    bx.legend(loc="lower right")
+    letters([ax, bx])
+    return fig
