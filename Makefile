@@ -12,7 +12,7 @@ CONFIG ?= config/config.yaml
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run unlock tiny aeif paper report test lint format bench figures tables clean
+.PHONY: setup run unlock tiny aeif paper report export test lint format bench figures tables clean
 
 setup: $(VENV)/.condrate-installed
 
@@ -49,6 +49,10 @@ paper: setup
 report: paper
 	$(BIN)/snakemake --report results/report.html --configfile $(CONFIG)
 
+# each base network run's spikes as NWB (pynwb) and NIX (Neo), beside spikes.parquet
+export: setup
+	$(BIN)/snakemake export --cores $(CORES) --resources vp=$(CORES) --configfile $(CONFIG)
+
 # the default study with aeif_cond_exp (merged on top of config/config.yaml)
 aeif: CONFIG = config/aeif.yaml
 aeif: run
@@ -56,9 +60,9 @@ aeif: run
 test: setup
 	$(BIN)/pytest -ra
 
+# snakemake --lint (every lint but the missing conda/container one fails) and snakefmt
 lint: setup
-	$(BIN)/snakemake --lint --configfile config/tiny.yaml
-	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/pytest -q tests/test_workflow.py -k "lint or snakefmt"
 
 format: setup
 	$(BIN)/snakefmt Snakefile workflow/rules
@@ -71,10 +75,12 @@ tables: setup
 	$(BIN)/python docs/summary_tables.py results
 
 # docs/figures/ is generated: the figures the README shows, copied from a run's
-# results/figures (make run, and the brainpy preset for its figure)
+# results/figures and results/paper (make run, make paper, and the brainpy preset for
+# its figure); docs/figures/paper_X.png is results/paper/X.png
 figures:
 	@for f in $$(grep -o 'docs/figures/[A-Za-z0-9_.-]*\.png' README.md | sort -u); do \
-	  src=results/figures/$$(basename $$f); \
+	  name=$$(basename $$f); \
+	  case $$name in paper_*) src=results/paper/$${name#paper_} ;; *) src=results/figures/$$name ;; esac; \
 	  test -f $$src || { echo "figures: $$src is missing; run the workflow first" >&2; exit 1; }; \
 	  cp $$src $$f; echo "$$f <- $$src"; \
 	done

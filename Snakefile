@@ -29,6 +29,7 @@ localrules:
     paper_figure,
     paper_captions,
     paper,
+    export,
 
 
 wildcard_constraints:

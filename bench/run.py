@@ -131,22 +131,15 @@ def bench_model(config, model, work: Path) -> dict:
 
 
 def plot(results: list, path: Path) -> None:
-    """Bar chart: wall seconds per simulated second per model and launch."""
-    from condrate.plotstyle import STYLE, plt, save
+    """Bar chart: wall seconds per simulated second per model and launch (the panel of
+    the paper's benchmark figure, at one-column width)."""
+    from condrate.paper.figures import draw_bench_walltime
+    from condrate.plotstyle import MM, SINGLE, STYLE, plt, save
 
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(4.2, 2.6))
-        width = 0.25
-        for j, split in enumerate(f"{t}x{h}" for t, h in SPLITS):
-            ys = [r["splits"][split]["wall_s_per_sim_s"] for r in results]
-            xs = [i + (j - 1) * width for i in range(len(results))]
-            ax.bar(xs, ys, width, label=f"{split} (ranks x threads)")
-        ax.set_xticks(range(len(results)))
-        ax.set_xticklabels([r["model"] for r in results])
-        ax.set_ylabel("wall s per simulated s")
+        fig, ax = plt.subplots(figsize=(SINGLE, 60 * MM), layout="constrained")
+        draw_bench_walltime(ax, results, [f"{t}x{h}" for t, h in SPLITS])
         ax.set_title(f"{results[0]['neurons']} neurons, 2-core VM")
-        ax.legend(frameon=False)
-        fig.tight_layout()
     save(fig, path.with_suffix(".pdf"), path.with_suffix(".png"))
 
 

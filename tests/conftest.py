@@ -49,3 +49,17 @@ def tiny_run(tmp_path_factory):
         capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return work
+
+
+@pytest.fixture(scope="session")
+def tiny_paper(tiny_run):
+    """The tiny run's paper figures, tables and Snakemake report (results/report.html)."""
+    import subprocess
+
+    tiny = ["--configfile", str(ROOT / "config" / "tiny.yaml")]
+    for args in (["all", "paper", "--cores", "2", "--resources", "vp=2"],
+                 ["all", "paper", "--report", "results/report.html"]):
+        proc = subprocess.run(snakemake_cmd(tiny_run, *args, *tiny), capture_output=True,
+                              text=True, timeout=900)
+        assert proc.returncode == 0, proc.stderr[-4000:]
+    return tiny_run

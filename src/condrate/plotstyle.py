@@ -28,11 +28,12 @@ MODEL = {"iaf_cond_exp": BLUE, "glif_cond": VERMILLION, "hh_cond_exp_traub": GRE
 
 
 def save(fig, pdf_path, png_path) -> None:
-    """Save ``fig`` at its set size as PDF and PNG atomically, without creation dates."""
+    """Save ``fig`` at its set size as PDF and PNG atomically, without creation dates,
+    under the style (its TrueType font embedding and resolution apply at saving)."""
     for path, fmt, meta in (
         (pdf_path, "pdf", {"CreationDate": None, "ModDate": None}),
         (png_path, "png", {"Software": None}),
     ):
-        with atomic_path(path, "." + fmt) as tmp:
-            fig.savefig(tmp, format=fmt, metadata=meta, dpi=STYLE["savefig.dpi"])
+        with atomic_path(path, "." + fmt) as tmp, plt.rc_context(STYLE):
+            fig.savefig(tmp, format=fmt, metadata=meta)
     plt.close(fig)

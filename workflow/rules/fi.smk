@@ -12,8 +12,6 @@ rule fi_curves:
         "logs/fi/{model}/curves.log",
     benchmark:
         "benchmarks/fi/{model}/curves.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.fi.stage.write_fi_curves",
     script:
@@ -31,8 +29,6 @@ rule fit_threshold:
         "logs/fi/{model}/fit.log",
     benchmark:
         "benchmarks/fi/{model}/fit.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.fi.stage.write_threshold_fit",
     script:
@@ -55,8 +51,6 @@ rule plot_fi_shift:
         "logs/figures/fi_shift_{model}.log",
     benchmark:
         "benchmarks/figures/fi_shift_{model}.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.fi.stage.plot_fi_shift",
     script:

@@ -13,8 +13,6 @@ rule network_stats:
         "logs/network/{model}/{run}/stats.log",
     benchmark:
         "benchmarks/network/{model}/{run}/stats.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.network.stage.write_network_stats",
     script:
@@ -37,8 +35,6 @@ rule plot_network_activity:
         "logs/figures/network_{model}_{run}.log",
     benchmark:
         "benchmarks/figures/network_{model}_{run}.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.network.stage.plot_activity",
     script:
@@ -73,9 +69,35 @@ rule balanced_state:
         "logs/network/{model}/balanced_state.log",
     benchmark:
         "benchmarks/network/{model}/balanced_state.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.network.stage.write_balanced_state",
     script:
         "../scripts/run_stage.py"
+
+
+rule export_spikes:
+    input:
+        spec="results/network/{model}/{run}/spec.json",
+        spikes="results/network/{model}/{run}/spikes.parquet",
+    output:
+        nwb="results/network/{model}/{run}/spikes.nwb",
+        nix="results/network/{model}/{run}/spikes.nix",
+    log:
+        "logs/network/{model}/{run}/export.log",
+    benchmark:
+        "benchmarks/network/{model}/{run}/export.tsv"
+    params:
+        entry="condrate.network.export.export_spikes",
+    script:
+        "../scripts/run_stage.py"
+
+
+# NWB and NIX files of every base network run (`make export`; any run on request)
+rule export:
+    input:
+        expand(
+            "results/network/{model}/{run}/spikes.{ext}",
+            model=NETWORK_MODELS,
+            run=RUNS.get("base", []),
+            ext=("nwb", "nix"),
+        ),

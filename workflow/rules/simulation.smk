@@ -13,8 +13,6 @@ rule spec:
         "logs/{path}/spec.log",
     benchmark:
         "benchmarks/{path}/spec.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.experiments.write_spec",
         root=ROOT,
@@ -32,8 +30,6 @@ rule simulate:
         "logs/{path}/simulate.log",
     benchmark:
         "benchmarks/{path}/simulate.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     threads: THREADS
     resources:
         mpi=MPI,
@@ -54,8 +50,6 @@ rule gather_spikes:
         "logs/{path}/gather.log",
     benchmark:
         "benchmarks/{path}/gather.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.experiments.gather_spikes",
     script:

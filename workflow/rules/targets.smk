@@ -95,3 +95,88 @@ def final_outputs():
             f"results/figures/fi_shift_{model}.png",
         ]
     return out
+
+
+# The paper figures (paper.smk): every figure is drawn by the one paper_figure rule
+# from the inputs listed here, expanded over the models that have them.
+BASE_RUN = RUNS["base"][0] if RUNS.get("base") else None
+
+# claim -> (the stage whose models it draws, input name -> file pattern with {model})
+PAPER_FIGURES = {
+    "threshold_shift": (
+        "fi",
+        {
+            "curves": "results/fi/{model}/fi_curves.csv",
+            "fit": "results/fi/{model}/threshold_fit.json",
+        },
+    ),
+    "network": (
+        "network",
+        {
+            "spikes": f"results/network/{{model}}/{BASE_RUN}/spikes.parquet",
+            "stats": f"results/network/{{model}}/{BASE_RUN}/stats.json",
+        },
+    ),
+    "theory": (
+        "theory",
+        {
+            "rows": "results/theory/{model}/verification.csv",
+            "summary": "results/theory/{model}/summary.json",
+            "selfconsistent": "results/theory/{model}/selfconsistent.json",
+            "feedback": "results/theory/{model}/uniform_feedback.json",
+        },
+    ),
+    "dynamics": (
+        "theory",
+        {
+            "table": "results/theory/{model}/step_dynamics.csv",
+            "summary": "results/theory/{model}/step_dynamics.json",
+        },
+    ),
+    "benchmark": (None, {"bench": str(ROOT / "bench" / "results" / "network.json")}),
+}
+
+
+def paper_models(claim):
+    stage = PAPER_FIGURES[claim][0]
+    if stage is None:
+        return []
+    if stage == "fi":
+        return list(config["models"]) if "fi" in STAGES else []
+    if stage == "theory" and not theory_outputs():
+        return []
+    return [m for m in NETWORK_MODELS if m in config["models"]]
+
+
+def paper_claims():
+    """The figures this config can draw (the benchmark's results are committed)."""
+    return [c for c in PAPER_FIGURES if PAPER_FIGURES[c][0] is None or paper_models(c)]
+
+
+def paper_inputs(wildcards):
+    files = PAPER_FIGURES[wildcards.claim][1]
+    models = paper_models(wildcards.claim)
+    if not models:
+        return {k: [v] for k, v in files.items()}
+    return {k: expand(v, model=models) for k, v in files.items()}
+
+
+TABLE_CAPTIONS = {
+    "threshold_fits": "table_threshold_fits.rst",
+    "network_stats": "table_network_stats.rst",
+    "theory_errors": "table_theory_errors.rst",
+}
+
+
+def table_inputs(wildcards):
+    theory_models = paper_models("theory")
+    return {
+        "fits": expand(
+            "results/fi/{model}/threshold_fit.json",
+            model=paper_models("threshold_shift"),
+        ),
+        "stats": expand(
+            PAPER_FIGURES["network"][1]["stats"], model=paper_models("network")
+        ),
+        "summaries": expand("results/theory/{model}/summary.json", model=theory_models),
+    }

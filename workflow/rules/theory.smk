@@ -18,8 +18,6 @@ rule theory_derive:
         "logs/theory/{model}/derive.log",
     benchmark:
         "benchmarks/theory/{model}/derive.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.theory.stage.write_derived",
         binary_on_rate_Hz=config.get("theory", {}).get("binary_on_rate_Hz", 10.0),
@@ -39,8 +37,6 @@ rule theory_calibrate:
         "logs/theory/{model}/calibrate.log",
     benchmark:
         "benchmarks/theory/{model}/calibrate.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.theory.stage.write_calibration",
     script:
@@ -60,8 +56,6 @@ rule theory_openloop:
         "logs/theory/{model}/openloop.log",
     benchmark:
         "benchmarks/theory/{model}/openloop.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.theory.stage.write_openloop",
     script:
@@ -88,8 +82,6 @@ rule theory_selfconsistent:
         "logs/theory/{model}/selfconsistent.log",
     benchmark:
         "benchmarks/theory/{model}/selfconsistent.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.theory.stage.write_selfconsistent",
     script:
@@ -116,8 +108,6 @@ rule theory_closedloop:
         "logs/theory/{model}/closedloop.log",
     benchmark:
         "benchmarks/theory/{model}/closedloop.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.theory.stage.write_closedloop",
     script:
@@ -145,8 +135,6 @@ rule theory_feedback:
         "logs/theory/{model}/feedback.log",
     benchmark:
         "benchmarks/theory/{model}/feedback.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.theory.stage.write_feedback",
     script:
@@ -174,8 +162,6 @@ rule theory_step:
         "logs/theory/{model}/step.log",
     benchmark:
         "benchmarks/theory/{model}/step.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.theory.stage.write_step",
     script:
@@ -203,8 +189,6 @@ rule theory_summary:
         "logs/theory/{model}/summary.log",
     benchmark:
         "benchmarks/theory/{model}/summary.tsv"
-    conda:
-        "../../envs/condrate.yaml"
     params:
         entry="condrate.theory.stage.write_summary",
     script:
