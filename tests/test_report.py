@@ -35,3 +35,6 @@ def test_report_opens_in_chromium_with_every_figure(tiny_paper):
             assert view["images"] and all(i["complete"] and i["width"] > 0
                                           for i in view["images"]), name
     assert shot.stat().st_size > 10_000
+    kept = ROOT / "results" / "report_landing.png"  # results/ is git-ignored
+    kept.parent.mkdir(exist_ok=True)
+    shutil.copyfile(shot, kept)
