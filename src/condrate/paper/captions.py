@@ -7,7 +7,8 @@ from . import figures
 
 
 def _pct(x) -> str:
-    return "n/a" if x is None else f"{100 * x:.0f} %"
+    """A percentage from figures.band_error (NaN: none)."""
+    return "n/a" if x != x else f"{x:.0f} %"
 
 
 def _interval(values, unit: str) -> str:
@@ -50,9 +51,9 @@ def network(runs: dict) -> str:
 def theory(models: dict) -> str:
     parts = []
     for m, d in models.items():
-        s = d["summary"]["closed_loop"]
         errs = ", ".join(
-            f"{label.split()[0]} {_pct(s.get(p, {}).get('bands', {}).get('1_50Hz', {}).get('median_rel_error'))}"
+            f"{label.split()[0]} "
+            f"{_pct(figures.band_error(d['summary'], 'closed_loop', p, 'median_rel_error'))}"
             for p, label in figures.PREDICTORS)
         parts.append(f"{m}: {errs}")
     return ("Rate theory against NEST. A–: the E/I network's E rate against the external rate "

@@ -8,6 +8,7 @@ Times in ms, rates in Hz, currents in pA, conductances in nS.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Patch
 
 from ..fi.plots import draw_fi_curves
 from ..io import none_to_nan
@@ -45,9 +46,9 @@ def threshold_shift(fi: dict):
         ax.legend(title="g$_L^{total}$", loc="upper left", markerscale=2, handlelength=0.8,
                   borderaxespad=0.0, labelspacing=0.2)
     letters(top)
-    half = max(len(models), 2) // 2 if len(models) > 2 else 1
-    ax = fig.add_subplot(gs[1, :half + (len(models) % 2)])
-    bx = fig.add_subplot(gs[1, half + (len(models) % 2):])
+    ncols = max(len(models), 2)
+    ax = fig.add_subplot(gs[1, :ncols - 1])
+    bx = fig.add_subplot(gs[1, ncols - 1:])
     for i, m in enumerate(models):
         f = fi[m][1]["deterministic"]
         col, g = _model_colour(m, i), np.asarray(f["g_total_nS"], float)
@@ -67,12 +68,12 @@ def threshold_shift(fi: dict):
                    hatch=hatch, edgecolor="white", lw=0.0,
                    yerr=[[f["v_theta_mV"] - lo], [hi - f["v_theta_mV"]]],
                    error_kw={"lw": 0.6, "capsize": 1.5})
-    bx.bar([], [], color="0.5", label="deterministic")
-    bx.bar([], [], color="0.5", hatch="////", edgecolor="white", label="noisy (Poisson E/I)")
+    kinds = [Patch(facecolor="0.5", label="deterministic"),
+             Patch(facecolor="0.5", hatch="////", edgecolor="white", label="noisy (Poisson E/I)")]
     bx.set_xticks(range(len(models)), [m.replace("_", "_\n", 1) for m in models])
     bx.set_ylim(0, 1.3 * bx.get_ylim()[1])
     bx.set_ylabel("v$_\\theta$ (mV)")
-    bx.legend(loc="upper left")
+    bx.legend(handles=kinds, loc="upper left")
     letters([ax, bx], start=chr(ord("A") + len(models)))
     return fig
 
@@ -129,7 +130,8 @@ def _closed_loop(rows: dict) -> dict:
     return out
 
 
-def _band_error(summary: dict, experiment: str, predictor: str, stat: str):
+def band_error(summary: dict, experiment: str, predictor: str, stat: str):
+    """A 1-50 Hz band error of summary.json in percent (NaN where there is none)."""
     band = summary.get(experiment, {}).get(predictor, {}).get("bands", {}).get("1_50Hz", {})
     value = band.get(stat)
     return np.nan if value is None else 100 * value
@@ -200,8 +202,8 @@ def theory(models: dict):
     for i, m in enumerate(names):
         s = models[m]["summary"]
         xs = np.arange(len(PREDICTORS)) + (i - (len(names) - 1) / 2) * width
-        med = [_band_error(s, "closed_loop", p, "median_rel_error") for p, _ in PREDICTORS]
-        p90 = [_band_error(s, "closed_loop", p, "p90_rel_error") for p, _ in PREDICTORS]
+        med = [band_error(s, "closed_loop", p, "median_rel_error") for p, _ in PREDICTORS]
+        p90 = [band_error(s, "closed_loop", p, "p90_rel_error") for p, _ in PREDICTORS]
         cx.bar(xs, med, width, color=_model_colour(m, i), label=m)
         cx.plot(xs, p90, "_", color=BLACK, ms=4)
     cx.axhline(10, color="0.5", lw=0.6, ls=":")

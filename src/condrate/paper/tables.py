@@ -20,7 +20,8 @@ def threshold_rows(models: list, fits: list) -> list:
                          "v_theta_low_mV": f["v_theta_interval_mV"][0],
                          "v_theta_high_mV": f["v_theta_interval_mV"][1],
                          "I_theta0_pA": f["I_theta0_pA"], "gain_Hz_per_pA": f["gain_Hz_per_pA"],
-                         "r2": f["r2"], "fit_band_Hz": "-".join(f"{x:g}" for x in f["fit_band_Hz"])})
+                         "r2": f["r2"],
+                         "fit_band_Hz": "-".join(f"{x:g}" for x in f["fit_band_Hz"])})
     return rows
 
 
