@@ -12,7 +12,7 @@ CONFIG ?= config/config.yaml
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run unlock tiny aeif paper report export test lint format bench figures tables clean
+.PHONY: setup run unlock tiny aeif classical-ai paper report export test lint format bench figures tables clean
 
 setup: $(VENV)/.condrate-installed
 
@@ -39,6 +39,12 @@ unlock: setup
 
 tiny: CONFIG = config/tiny.yaml
 tiny: run
+
+# preset: the classical conductance-based AI network (iaf_cond_exp, all stages); its
+# neuron differs from the default's, so it runs in its own folder
+classical-ai: setup
+	$(BIN)/snakemake --directory results/presets/classical_ai --cores $(CORES) \
+	  --resources vp=$(CORES) --rerun-incomplete --configfile config/classical_ai.yaml
 
 # composed, print-sized figures (results/paper/*.pdf, .png, captions.rst) of the run
 # of $(CONFIG); run `make run` first (or it runs what is missing)
@@ -70,9 +76,11 @@ format: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
-# the README's rate-theory tables, printed from a run's summary.json files
+# the README's rate-theory tables, printed from a run's summary.json files (a preset's:
+# make tables RESULTS=results/presets/classical_ai/results)
+RESULTS ?= results
 tables: setup
-	$(BIN)/python docs/summary_tables.py results
+	$(BIN)/python docs/summary_tables.py $(RESULTS)
 
 # docs/figures/ is generated: the figures the README shows, copied from a run's
 # results/figures and results/paper (make run, make paper, and the brainpy preset for

@@ -23,7 +23,7 @@ def test_default_and_tiny_configs_are_valid(default_config, tiny_config, nest_pa
         assert validate(cfg, SCHEMA, nest_params=nest_params, root=ROOT) is cfg
 
 
-@pytest.mark.parametrize("preset", ["aeif.yaml", "brainpy_ei.yaml"])
+@pytest.mark.parametrize("preset", ["aeif.yaml", "brainpy_ei.yaml", "classical_ai.yaml"])
 def test_presets_merged_on_the_default_are_valid(default_config, nest_params, preset):
     """Presets are --configfile'd on top of config/config.yaml (a deep merge)."""
     from snakemake.utils import update_config
