@@ -53,7 +53,7 @@ paper: setup
 
 # the Snakemake report (every figure and key table with captions) of that run
 report: paper
-	$(BIN)/snakemake --report results/report.html --configfile $(CONFIG)
+	$(BIN)/snakemake all paper --report results/report.html --configfile $(CONFIG)
 
 # each base network run's spikes as NWB (pynwb) and NIX (Neo), beside spikes.parquet
 export: setup
