@@ -169,14 +169,16 @@ TABLE_CAPTIONS = {
 
 
 def table_inputs(wildcards):
-    theory_models = paper_models("theory")
+    """The files of the key tables: those the paper figures read."""
     return {
         "fits": expand(
-            "results/fi/{model}/threshold_fit.json",
+            PAPER_FIGURES["threshold_shift"][1]["fit"],
             model=paper_models("threshold_shift"),
         ),
         "stats": expand(
             PAPER_FIGURES["network"][1]["stats"], model=paper_models("network")
         ),
-        "summaries": expand("results/theory/{model}/summary.json", model=theory_models),
+        "summaries": expand(
+            PAPER_FIGURES["theory"][1]["summary"], model=paper_models("theory")
+        ),
     }

@@ -36,7 +36,7 @@ def fi_shift_figure(curves: dict, fit: dict, title: str):
     """
     conds = [c for c in ("deterministic", "noisy") if c in fit]
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(2, len(conds), 
+        fig, axes = plt.subplots(2, len(conds),
                                  figsize=(SINGLE if len(conds) == 1 else DOUBLE, 110 * MM),
                                  squeeze=False)
         for j, c in enumerate(conds):

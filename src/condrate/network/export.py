@@ -38,9 +38,9 @@ def _identifier(spec: dict) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def write_nwb(path, spikes: SpikeTrains, spec: dict, provenance: dict) -> int:
-    """NWB file with one unit per neuron (spike times in s, obs_intervals [0, t_sim]),
-    a 'population' column; returns the number of spikes written."""
+def write_nwb(path, trains: list, populations, spec: dict, provenance: dict) -> int:
+    """NWB file with one unit per neuron (trains: spike times in ms per neuron, written in
+    s; obs_intervals [0, t_sim]), a 'population' column; returns the spikes written."""
     from pynwb import NWBHDF5IO, NWBFile
 
     net = spec["network"]
@@ -55,8 +55,7 @@ def write_nwb(path, spikes: SpikeTrains, spec: dict, provenance: dict) -> int:
     nwb.add_unit_column(name="population", description="E (excitatory) or I (inhibitory)")
     nwb.add_unit_column(name="neuron", description="neuron index in the run (0-based)")
     written = 0
-    for i, (times, pop) in enumerate(zip(_per_neuron(spikes, net["N_E"] + net["N_I"]),
-                                         _populations(net))):
+    for i, (times, pop) in enumerate(zip(trains, populations)):
         nwb.add_unit(spike_times=times / MS_PER_S, obs_intervals=[[0.0, t_stop_s]],
                      population=str(pop), neuron=i)
         written += len(times)
@@ -65,7 +64,7 @@ def write_nwb(path, spikes: SpikeTrains, spec: dict, provenance: dict) -> int:
     return written
 
 
-def write_nix(path, spikes: SpikeTrains, spec: dict, provenance: dict) -> int:
+def write_nix(path, trains: list, populations, spec: dict, provenance: dict) -> int:
     """NIX file (Neo Block > Segment > one SpikeTrain per neuron, ms, annotated with
     population and neuron index); returns the number of spikes written."""
     import neo
@@ -78,8 +77,7 @@ def write_nix(path, spikes: SpikeTrains, spec: dict, provenance: dict) -> int:
     seg = neo.Segment(name="run")
     block.segments.append(seg)
     written = 0
-    for i, (times, pop) in enumerate(zip(_per_neuron(spikes, net["N_E"] + net["N_I"]),
-                                         _populations(net))):
+    for i, (times, pop) in enumerate(zip(trains, populations)):
         seg.spiketrains.append(neo.SpikeTrain(times * pq.ms, t_start=0.0 * pq.ms,
                                               t_stop=net["t_sim_ms"] * pq.ms,
                                               population=str(pop), neuron=i))
@@ -94,11 +92,14 @@ def write_nix(path, spikes: SpikeTrains, spec: dict, provenance: dict) -> int:
 def export_spikes(spec, spikes, nwb, nix) -> str:
     """Both exports of one run; every spike of spikes.parquet must be in each file."""
     s = read_json(spec)
-    trains = SpikeTrains.read(spikes)
-    provenance = trains.meta.get("provenance", {})
-    counts = {"parquet": len(trains.times_ms),
-              "nwb": write_nwb(nwb, trains, s, provenance),
-              "nix": write_nix(nix, trains, s, provenance)}
+    table = SpikeTrains.read(spikes)
+    net = s["network"]
+    trains = _per_neuron(table, net["N_E"] + net["N_I"])
+    populations = _populations(net)
+    provenance = table.meta.get("provenance", {})
+    counts = {"parquet": len(table.times_ms),
+              "nwb": write_nwb(nwb, trains, populations, s, provenance),
+              "nix": write_nix(nix, trains, populations, s, provenance)}
     if len(set(counts.values())) != 1:
         raise RuntimeError(f"spike counts differ between the exports: {counts}")
     return f"exported {counts['parquet']} spikes to NWB and NIX"

@@ -9,11 +9,6 @@ from ..plotstyle import (BLACK, BLUE, DOUBLE, GREEN, MM, ORANGE, POPULATION, SIN
 from ..units import window_s
 from .stats import isi_cv
 
-COLORS = POPULATION
-
-
-POPULATIONS = ("E", "I")
-
 
 def _slices(net: dict) -> dict:
     return {"E": slice(0, net["N_E"]), "I": slice(net["N_E"], None)}
@@ -25,7 +20,7 @@ def draw_raster(ax, spikes, net: dict, n_show=(200, 50)) -> None:
     shown = 0
     for p, lo, n in (("E", 0, n_show[0]), ("I", net["N_E"], n_show[1])):
         k = (idx >= lo) & (idx < lo + n)
-        ax.plot(times[k], idx[k] - lo + shown, "|", ms=1.5, mew=0.5, color=COLORS[p])
+        ax.plot(times[k], idx[k] - lo + shown, "|", ms=1.5, mew=0.5, color=POPULATION[p])
         shown += n
     ax.set_ylim(0, shown)
     ax.set_xlim(0.0, net["t_sim_ms"])
@@ -44,7 +39,7 @@ def draw_population_histograms(ax, values, net: dict, bins, xlabel: str) -> None
     """Density of a per-neuron quantity, E and I as step histograms."""
     for p, sl in _slices(net).items():
         v = values[sl]
-        ax.hist(v[np.isfinite(v)], bins=bins, histtype="step", color=COLORS[p], density=True,
+        ax.hist(v[np.isfinite(v)], bins=bins, histtype="step", color=POPULATION[p], density=True,
                 label=p)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("density")
@@ -88,9 +83,9 @@ def ext_sweep_figure(rows: dict, summary: dict, title: str):
             k = pop == p
             r = np.asarray(rows["rate_Hz"], float)[k]
             s = summary[p]
-            ax.plot(nu[k], r, "o", color=COLORS[p], ms=3,
+            ax.plot(nu[k], r, "o", color=POPULATION[p], ms=3,
                     label=f"{p}: slope {s['slope']:.2f}, R$^2$ {s['r2']:.3f}")
-            ax.plot(nu[k], s["intercept"] + s["slope"] * nu[k], "-", color=COLORS[p], lw=0.8)
+            ax.plot(nu[k], s["intercept"] + s["slope"] * nu[k], "-", color=POPULATION[p], lw=0.8)
             pred = np.asarray(rows["predicted_Hz_V_mean"], dtype=object)[k]
             if p == "E" and all(v is not None for v in pred):
                 ax.plot(nu[k], pred.astype(float), "k--", lw=0.8, label="balance eq. at <V$_m$>")

@@ -7,7 +7,7 @@ from . import figures
 
 
 def _pct(x) -> str:
-    """A percentage from figures.band_error (NaN: none)."""
+    """A percentage from band_error (NaN: none)."""
     return "n/a" if x != x else f"{x:.0f} %"
 
 

@@ -14,12 +14,13 @@ from ..fi.plots import draw_fi_curves
 from ..io import none_to_nan
 from ..network.plots import draw_population_histograms, draw_raster, window_rates_cv
 from ..plotstyle import BLACK, BLUE, GREEN, MODEL, ORANGE, PURPLE, VERMILLION, plt
-from ..theory.plots import draw_step_dynamics
+from ..theory.plots import band_error, draw_step_dynamics
+from ..theory.verification import TRANSFER_FUNCTIONS, closed_loop_nu
 from .layout import letter, letters, new_figure, styled
 
 # the rate predictions of the theory stage, in the order the README numbers them
-PREDICTORS = (("linear", "(i) threshold-linear"), ("fluct", "(ii) fluctuation-aware"),
-              ("semianalytic", "(iii) semi-analytic"), ("selfconsistent", "(iv) self-consistent"))
+PREDICTORS = tuple(zip(TRANSFER_FUNCTIONS, ("(i) threshold-linear", "(ii) fluctuation-aware",
+                                           "(iii) semi-analytic", "(iv) self-consistent")))
 PREDICTOR_STYLE = {"linear": ("--", VERMILLION), "fluct": ("-", BLUE),
                    "semianalytic": ("-.", GREEN), "selfconsistent": ("D", PURPLE)}
 MARKERS = ("o", "s", "^", "D")
@@ -121,20 +122,13 @@ def _closed_loop(rows: dict) -> dict:
     """Closed-loop E rows of verification.csv as arrays sorted by external rate."""
     exp, pop = np.asarray(rows["experiment"]), np.asarray(rows["population"])
     k = (exp == "closed_loop") & (pop == "E")
-    nu = np.array([float(c.split("=")[1]) for c in np.asarray(rows["condition"])[k]])
+    nu = np.array([closed_loop_nu(c) for c in np.asarray(rows["condition"])[k]])
     order = np.argsort(nu)
     out = {"nu": nu[order]}
     keys = ["simulated_Hz", "simulated_sem_Hz"] + [f"predicted_Hz_{p}" for p, _ in PREDICTORS]
     for key in keys:
         out[key] = none_to_nan(rows[key])[k][order]
     return out
-
-
-def band_error(summary: dict, experiment: str, predictor: str, stat: str):
-    """A 1-50 Hz band error of summary.json in percent (NaN where there is none)."""
-    band = summary.get(experiment, {}).get(predictor, {}).get("bands", {}).get("1_50Hz", {})
-    value = band.get(stat)
-    return np.nan if value is None else 100 * value
 
 
 @styled

@@ -3,9 +3,10 @@ by band), for the Snakemake report and for a paper's supplement."""
 
 from __future__ import annotations
 
+from ..criteria import rate_bands
 from ..io import read_json, write_csv
 
-BANDS = ("1_50Hz", "50Hz_to_half_refractory", "saturated")
+BANDS = tuple(rate_bands(None))  # the band names of summary.json
 
 
 def threshold_rows(models: list, fits: list) -> list:

@@ -6,11 +6,20 @@ import numpy as np
 
 from ..io import none_to_nan
 from ..network.plots import label_rate_vs_input
-from ..plotstyle import BLUE, DOUBLE, GREEN, MM, ORANGE, PURPLE, SINGLE, STYLE, VERMILLION, plt
+from ..plotstyle import (BLUE, DOUBLE, GREEN, MM, ORANGE, POPULATION, PURPLE, SINGLE, STYLE,
+                         VERMILLION, plt)
+from .verification import closed_loop_nu
 
 
 def _col(rows, key):
     return none_to_nan(rows[key])
+
+
+def band_error(summary: dict, experiment: str, predictor: str, stat: str):
+    """A 1-50 Hz band error of summary.json in percent (NaN where there is none)."""
+    band = summary.get(experiment, {}).get(predictor, {}).get("bands", {}).get("1_50Hz", {})
+    value = band.get(stat)
+    return np.nan if value is None else 100 * value
 
 
 def predicted_vs_simulated(rows: dict, summ: dict, title: str):
@@ -27,11 +36,10 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
             for e, mk, col in (("open_loop", "o", PURPLE), ("closed_loop", "s", ORANGE),
                                ("uniform_feedback", "^", GREEN)):
                 k = exp == e
-                s = summ.get(e, {}).get(f, {}).get("bands", {}).get("1_50Hz", {})
-                med = s.get("median_rel_error")
+                med = band_error(summ, e, f, "median_rel_error")
                 ax.plot(sim[k], pred[k], mk, ms=3, color=col, alpha=0.8,
                         label=f"{e.replace('_', ' ')}: 1-50 Hz median err "
-                              f"{'n/a' if med is None else f'{100 * med:.0f}%'}")
+                              f"{'n/a' if np.isnan(med) else f'{med:.0f}%'}")
             ax.plot([0, top], [0, top], "k-", lw=0.6)
             ax.axvspan(1.0, 50.0, color="0.93", zorder=-1)  # the headline band
             for axis in (ax.set_xscale, ax.set_yscale):
@@ -51,12 +59,12 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
 def rates_vs_input(rows: dict, curves: dict, title: str, diagnostics: dict | None = None,
                    selfconsistent: list | None = None):
     exp, pop = np.asarray(rows["experiment"]), np.asarray(rows["population"])
-    nu = np.array([float(c.split("=")[1]) if e == "closed_loop" else np.nan
+    nu = np.array([closed_loop_nu(c) if e == "closed_loop" else np.nan
                    for c, e in zip(rows["condition"], exp)])
     sim = _col(rows, "simulated_Hz")
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(SINGLE, 75 * MM))
-        for p, col in (("E", VERMILLION), ("I", BLUE)):
+        for p, col in POPULATION.items():
             k = (exp == "closed_loop") & (pop == p)
             ax.plot(nu[k], sim[k], "o", ms=3, color=col, label=f"NEST {p}")
         ax.plot(curves["nu_ext_Hz"], curves["linear"], "k--", lw=0.8, label="threshold-linear f")

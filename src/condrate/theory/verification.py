@@ -70,6 +70,16 @@ FEEDBACK_COLUMNS = ("loop_gain", "rate_in_Hz", "rate_out_Hz", "rate_out_sem_Hz",
                     "predicted_Hz_linear", "predicted_Hz_fluct")
 
 
+def closed_loop_condition(nu_ext_Hz: float) -> str:
+    """The condition of a closed-loop row: the network's external rate (Hz)."""
+    return f"nu={nu_ext_Hz:g}"
+
+
+def closed_loop_nu(condition: str) -> float:
+    """The external rate (Hz) of a closed-loop row's condition (closed_loop_condition)."""
+    return float(condition.split("=")[1])
+
+
 def add_row(rows: dict, *values, columns=COLUMNS) -> None:
     for key, val in zip(columns, values):
         rows[key].append(val)
@@ -128,7 +138,7 @@ def closedloop_rows(p, model, ext_stats, cal: dict, selfconsistent: list[dict]) 
         sa = rt.rest_fixed_point(rt.semianalytic_fixed_points(p, model, nu, cal, I_ext))
         for j, pop in enumerate(("E", "I")):
             s = st["populations"][pop]
-            add_row(rows, "closed_loop", f"nu={nu:g}", pop, lin and lin["rates_Hz"][j],
+            add_row(rows, "closed_loop", closed_loop_condition(nu), pop, lin and lin["rates_Hz"][j],
                     flu and flu["rates_Hz"][j], sa and sa["rates_Hz"][j], iterated.get(nu),
                     s["rate_Hz"], s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
     return rows
