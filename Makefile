@@ -8,11 +8,20 @@ PIP := $(BIN)/pip
 NEST_VERSION := 3.10.0
 CORES ?= 2
 CONFIG ?= config/config.yaml
+# the working directory (results/, logs/) of run and map
+DIR ?= .
 
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run unlock tiny aeif classical-ai paper report export test lint format bench figures tables clean
+.PHONY: setup run unlock tiny aeif classical-ai mean-driven map paper report export test lint format bench figures tables clean
+
+# A run killed by SIGKILL (or a power loss) leaves Snakemake's lock behind: every target
+# that runs the workflow releases a stale lock first (never a live run's), then
+# --rerun-incomplete redoes the unfinished outputs, so the same command resumes.
+# $(call unlocked,DIR,CONFIG)
+unlocked = bash workflow/scripts/stale_lock.sh $(1) && \
+  $(BIN)/snakemake --unlock --cores 1 --directory $(1) --configfile $(2) >/dev/null; true
 
 setup: $(VENV)/.condrate-installed
 
@@ -30,10 +39,10 @@ $(VENV)/.condrate-installed: envs/system-packages.txt envs/build-requirements.tx
 	touch $@
 
 run: setup
-	$(BIN)/snakemake --cores $(CORES) --resources vp=$(CORES) --rerun-incomplete --configfile $(CONFIG)
+	@$(call unlocked,$(DIR),$(CONFIG))
+	$(BIN)/snakemake --directory $(DIR) --cores $(CORES) --resources vp=$(CORES) --rerun-incomplete --configfile $(CONFIG)
 
-# after a killed run (SIGKILL, power loss) Snakemake's lock stays: release it, then
-# `make run` again resumes where it stopped (incomplete outputs are redone)
+# release the lock by hand (make run and make map do it themselves when it is stale)
 unlock: setup
 	$(BIN)/snakemake --unlock --cores 1 --configfile $(CONFIG)
 
@@ -43,8 +52,23 @@ tiny: run
 # preset: the classical conductance-based AI network (iaf_cond_exp, all stages); its
 # neuron differs from the default's, so it runs in its own folder
 classical-ai: setup
+	@$(call unlocked,results/presets/classical_ai,config/classical_ai.yaml)
 	$(BIN)/snakemake --directory results/presets/classical_ai --cores $(CORES) \
 	  --resources vp=$(CORES) --rerun-incomplete --configfile config/classical_ai.yaml
+
+# preset: a mean-driven asynchronous network (iaf_cond_exp, weak recurrence, a strong
+# heterogeneous current), in its own folder too
+mean-driven: setup
+	@$(call unlocked,results/presets/mean_driven,config/mean_driven.yaml)
+	$(BIN)/snakemake --directory results/presets/mean_driven --cores $(CORES) \
+	  --resources vp=$(CORES) --rerun-incomplete --configfile config/mean_driven.yaml
+
+# the validity map (config map section): network operating points over g and nu_ext per
+# model, results/map/<model>/map.csv, .json and results/figures/map_<model>.pdf; it runs
+# what it needs of the study (f-I fits, the base network, the open-loop calibration)
+map: setup
+	@$(call unlocked,$(DIR),$(CONFIG))
+	$(BIN)/snakemake map --directory $(DIR) --cores $(CORES) --resources vp=$(CORES) --rerun-incomplete --configfile $(CONFIG)
 
 # composed, print-sized figures (results/paper/*.pdf, .png, captions.rst) of the run
 # of $(CONFIG); run `make run` first (or it runs what is missing)

@@ -18,6 +18,7 @@ include: "workflow/rules/fi.smk"
 include: "workflow/rules/network.smk"
 include: "workflow/rules/theory.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/map.smk"
 
 
 # trivial jobs run on the submitting host, not as cluster jobs
@@ -30,6 +31,7 @@ localrules:
     paper_captions,
     paper,
     export,
+    map,
 
 
 wildcard_constraints:
@@ -37,6 +39,7 @@ wildcard_constraints:
     run="[A-Za-z0-9_.-]+",
     path=EXPERIMENT_PATHS,
     claim="|".join(PAPER_FIGURES),
+    tree="network|map",
 
 
 rule all:

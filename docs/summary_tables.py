@@ -135,6 +135,27 @@ def selfconsistent_table(results="results") -> None:
     print("\n".join(costs))
 
 
+def map_table(results="results") -> None:
+    """Per model (make map): the points where each rate prediction is within 10 % of
+    the network, of the points firing >= 1 Hz and of those in the AI state, and its
+    median error over the AI, mean-driven and fluctuation-driven points."""
+    paths = sorted((Path(results) / "map").glob("*/map.json"))
+    if not paths:
+        return
+    print("| model | prediction | within 10 %: all / AI points | median error: AI | "
+          "mean-driven | fluctuation-driven | not AI |")
+    print("|---|---|---|---|---|---|---|")
+    for path in paths:
+        s = json.loads(path.read_text())["summary"]
+        for key, label in FS:
+            q = s["predictions"][key]
+            med, n = q["median_rel_error"], q["n_points"]
+            cells = [f"{pct(med[g])} (n = {n[g]})"
+                     for g in ("ai", "mean_driven", "fluctuation_driven", "not_ai")]
+            print(f"| {path.parent.name} | {label} | {q['n_within']} of {s['points_firing']} / "
+                  f"{q['n_within_ai']} of {s['points_ai']} | " + " | ".join(cells) + " |")
+
+
 if __name__ == "__main__":
     main(*sys.argv[1:2])
     print()
@@ -143,3 +164,5 @@ if __name__ == "__main__":
     feedback_table(*sys.argv[1:2])
     print()
     selfconsistent_table(*sys.argv[1:2])
+    print()
+    map_table(*sys.argv[1:2])

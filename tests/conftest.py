@@ -1,5 +1,8 @@
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import mpi4py
@@ -63,3 +66,41 @@ def tiny_paper(tiny_run):
                               text=True, timeout=900)
         assert proc.returncode == 0, proc.stderr[-4000:]
     return tiny_run
+
+
+def make_map(work):
+    """The README's map command on the tiny config, in the working directory ``work``."""
+    return ["make", "-C", str(ROOT), "map", "CONFIG=config/tiny.yaml", f"DIR={work}",
+            "CORES=2"]
+
+
+def _first_point(work, timeout_s=600):
+    """Wait for the first map point's stats.json; its folder."""
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        done = sorted(Path(work, "results", "map", "iaf_cond_exp").glob("g*/stats.json"))
+        if done:
+            return done[0].parent
+        time.sleep(0.5)
+    raise AssertionError("no map point finished in time")
+
+
+@pytest.fixture(scope="session")
+def tiny_map(tiny_run):
+    """The tiny map in the tiny run's folder, SIGKILLed after its first point (the
+    whole process group: make, Snakemake, the NEST job), then `make map` again.
+    Returns (folder, the first point's folder, its files' mtimes before the kill,
+    whether the kill left the lock, the second command's stderr)."""
+    proc = subprocess.Popen(make_map(tiny_run), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        point = _first_point(tiny_run)
+        kept = {p.name: p.stat().st_mtime_ns for p in point.iterdir() if p.is_file()}
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    time.sleep(1)
+    locked = any(Path(tiny_run, ".snakemake", "locks").iterdir())
+    done = subprocess.run(make_map(tiny_run), capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-4000:]
+    return tiny_run, point, kept, locked, done.stderr

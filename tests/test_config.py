@@ -23,7 +23,8 @@ def test_default_and_tiny_configs_are_valid(default_config, tiny_config, nest_pa
         assert validate(cfg, SCHEMA, nest_params=nest_params, root=ROOT) is cfg
 
 
-@pytest.mark.parametrize("preset", ["aeif.yaml", "brainpy_ei.yaml", "classical_ai.yaml"])
+@pytest.mark.parametrize("preset", ["aeif.yaml", "brainpy_ei.yaml", "classical_ai.yaml",
+                                    "mean_driven.yaml"])
 def test_presets_merged_on_the_default_are_valid(default_config, nest_params, preset):
     """Presets are --configfile'd on top of config/config.yaml (a deep merge)."""
     from snakemake.utils import update_config
@@ -70,6 +71,16 @@ BAD = [
      "theory.selfconsistent.generations: 1 is less than the minimum of 2"),
     (lambda c: c["theory"]["selfconsistent"].update(min_halfwidth=1.0),
      "theory.selfconsistent.min_halfwidth: must not exceed ladder_halfwidth"),
+    (lambda c: c["network"].update(I_ext_sd_pA=60.0),
+     "network.I_ext_sd_pA: glif_cond has no I_e for a per-neuron current"),
+    (lambda c: c["map"].update(g=[12]), "map.g: [12] is too short"),
+    (lambda c: c["map"].update(models=["aeif"]), "map.models.0: 'aeif' is not one of"),
+    (lambda c: c["map"].update(models=["glif_cond", "iaf_psc_exp"]), "map.models.1"),
+    (lambda c: c["map"]["network"].update(K_E=900), "map.network.K_E: 900 exceeds N_E = 400"),
+    (lambda c: c["map"]["network"].update(N_E=5000), "map.network: N_E + N_I = 5100 exceeds"),
+    (lambda c: c["map"]["selfconsistent"].update(t_sim_ms=50.0),
+     "map.selfconsistent.t_sim_ms: must exceed theory.selfconsistent.t_warmup_ms"),
+    (lambda c: c.pop("theory"), "map: needs the theory section(s) of the study"),
 ]
 
 

@@ -9,7 +9,8 @@ from condrate.errors import ConfigError
 
 def test_every_experiment_provides_the_protocol():
     assert set(experiments.registry()) == {"fi", "network", "openloop", "feedback",
-                                            "selfconsistent"}
+                                            "selfconsistent", "map_point",
+                                            "map_selfconsistent"}
     for kind, exp in experiments.registry().items():
         assert exp.kind == kind and "{model}" in exp.path
         assert all(callable(f) for f in (exp.spec, exp.build, exp.analyse))
@@ -24,6 +25,9 @@ def test_every_experiment_provides_the_protocol():
     ("theory/iaf_cond_exp/feedback", "feedback", {"model": "iaf_cond_exp"}),
     ("theory/glif_cond/selfconsistent/g3", "selfconsistent",
      {"model": "glif_cond", "generation": "g3"}),
+    ("map/iaf_cond_exp/g24-nu15", "map_point", {"model": "iaf_cond_exp", "point": "g24-nu15"}),
+    ("map/hh_cond_exp_traub/selfconsistent/g1", "map_selfconsistent",
+     {"model": "hh_cond_exp_traub", "generation": "g1"}),
 ])
 def test_results_folder_names_its_experiment(path, kind, wildcards):
     exp, values = experiments.match_path(path)
@@ -45,6 +49,10 @@ def test_a_generation_reads_the_one_before():
         "previous_spikes": "results/theory/iaf_cond_exp/selfconsistent/g1/spikes.parquet"}
     with pytest.raises(ConfigError, match="generation 'x1' is not g0, g1"):
         experiments.extra_inputs(exp, {"model": "iaf_cond_exp", "generation": "x1"})
+    mapped = experiments.get("map_selfconsistent")
+    assert experiments.extra_inputs(mapped, {"model": "glif_cond", "generation": "g1"}) == {
+        "previous_spec": "results/map/glif_cond/selfconsistent/g0/spec.json",
+        "previous_spikes": "results/map/glif_cond/selfconsistent/g0/spikes.parquet"}
 
 
 def test_unknown_kind_is_named():

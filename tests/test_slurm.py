@@ -29,6 +29,7 @@ COMPARED = [
     "results/theory/{m}/uniform_feedback.json",
     "results/theory/{m}/step_dynamics.csv",
 ]
+MAPPED = ["results/map/{m}/map.csv", "results/map/{m}/selfconsistent/g1/spikes.parquet"]
 
 
 def test_profile_launches_every_simulation_rule_as_mpi():
@@ -59,7 +60,8 @@ def slurm_run(tmp_path_factory):
     work = base / "work"
     cmd = ["timeout", "-k", "30", "2400", str(ROOT / "tests" / "slurm" / "local_slurm.sh"),
            str(base / "state"), "--",
-           *snakemake_cmd(work, "--workflow-profile", str(ROOT / "workflow" / "profiles" / "slurm"),
+           *snakemake_cmd(work, "all", "map", "--workflow-profile",
+                          str(ROOT / "workflow" / "profiles" / "slurm"),
                           "--configfile", str(ROOT / "config" / "tiny.yaml"))]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -85,3 +87,15 @@ def test_slurm_outputs_identical_to_local(slurm_run, tiny_run, model):
     for rel in COMPARED:
         rel = rel.format(m=model)
         assert (slurm_run / rel).read_bytes() == (tiny_run / rel).read_bytes(), rel
+
+
+def test_slurm_map_identical_to_local(slurm_run, tiny_map):
+    """The tiny map's points as SLURM jobs (one job per point), byte-identical to the
+    local map (which was killed and resumed)."""
+    tiny = load_yaml(ROOT / "config" / "tiny.yaml")["map"]
+    for model in tiny["models"]:
+        points = sorted(p.name for p in (slurm_run / f"results/map/{model}").glob("g*-nu*"))
+        assert len(points) == len(tiny["g"]) * len(tiny["nu_ext_Hz"])
+        for rel in [f"results/map/{model}/{p}/spikes.parquet" for p in points] + [
+                r.format(m=model) for r in MAPPED]:
+            assert (slurm_run / rel).read_bytes() == (tiny_map[0] / rel).read_bytes(), rel

@@ -96,8 +96,36 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
         ):
             out.append("theory: needs network.sweeps.nu_ext_Hz (closed loop) and "
                        "network.sweeps.step (step dynamics)")
+    if "map" in config:
+        out += map_errors(config)
     if nest_params is not None:
         out += _param_name_errors(config, nest_params, root)
+    return out
+
+
+def map_errors(config: dict) -> list[str]:
+    """The map needs the network and theory sections (its points are network runs, its
+    predictions use the f-I fit and the semi-analytic calibration) and a valid point
+    network."""
+    m, out = config["map"], []
+    missing = [k for k in ("network", "theory") if k not in config]
+    if missing:
+        return [f"map: needs the {' and '.join(missing)} section(s) of the study"]
+    for model in m.get("models", []):
+        if model not in config["models"]:
+            out.append(f"map.models: '{model}' is not one of models {config['models']}")
+    net = config["network"] | m.get("network", {})
+    for k_key, n_key in (("K_E", "N_E"), ("K_I", "N_I")):
+        if net[k_key] > net[n_key]:
+            out.append(f"map.network.{k_key}: {net[k_key]} exceeds {n_key} = {net[n_key]}")
+    if net["N_E"] + net["N_I"] > net["max_neurons"]:
+        out.append(f"map.network: N_E + N_I = {net['N_E'] + net['N_I']} exceeds "
+                   f"network.max_neurons = {net['max_neurons']}")
+    if net["t_warmup_ms"] >= net["t_sim_ms"]:
+        out.append(f"map.network.t_sim_ms: must exceed t_warmup_ms = {net['t_warmup_ms']}")
+    itr = config["theory"]["selfconsistent"] | m.get("selfconsistent", {})
+    if itr["t_warmup_ms"] >= itr["t_sim_ms"]:
+        out.append("map.selfconsistent.t_sim_ms: must exceed theory.selfconsistent.t_warmup_ms")
     return out
 
 
@@ -121,6 +149,15 @@ def network_errors(config: dict, root=".") -> list[str]:
     """Network checks beyond the schema: in-degrees, budget, times, preset file."""
     net, out = config["network"], []
     sweeps = net.get("sweeps", {})
+    if net.get("I_ext_sd_pA"):
+        for model in net.get("models", config["models"]):
+            try:
+                has_I_e = model_from_config(config, model, root).has_I_e
+            except ConfigError:
+                continue  # reported by the parameter check
+            if not has_I_e:
+                out.append(f"network.I_ext_sd_pA: {model} has no I_e for a per-neuron current; "
+                           "set it to 0 or leave the model out of network.models")
     for k_key, n_key in (("K_E", "N_E"), ("K_I", "N_I")):
         if net[k_key] > net[n_key]:
             out.append(f"network.{k_key}: {net[k_key]} exceeds network.{n_key} = {net[n_key]}")

@@ -1,7 +1,8 @@
 """The registry of simulated experiments (see condrate.protocol), and the two steps
 every experiment shares: writing its spec and gathering its spikes.
 
-Adding an experiment: one module with an ``EXPERIMENT`` record, one line below.
+Adding an experiment: one module with an ``EXPERIMENT`` record, one line below
+("module" or "module:NAME" for a module that holds several records).
 Modules are imported when asked for, so that the MPI job imports only its own.
 """
 
@@ -20,6 +21,8 @@ MODULES = {
     "openloop": "condrate.theory.openloop",
     "feedback": "condrate.theory.feedback",
     "selfconsistent": "condrate.theory.selfconsistent",
+    "map_point": "condrate.map.experiment:POINT",
+    "map_selfconsistent": "condrate.map.experiment:ITERATED",
 }
 
 
@@ -27,7 +30,8 @@ def get(kind: str) -> Experiment:
     """The experiment of a spec's kind (imports its module)."""
     if kind not in MODULES:
         raise ConfigError(f"spec kind '{kind}' is not one of {sorted(MODULES)}")
-    return import_module(MODULES[kind]).EXPERIMENT
+    module, _, name = MODULES[kind].partition(":")
+    return getattr(import_module(module), name or "EXPERIMENT")
 
 
 def registry() -> dict[str, Experiment]:

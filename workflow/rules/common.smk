@@ -11,6 +11,7 @@ from condrate.config import validate
 from condrate.errors import ConfigError
 from condrate.nestrun import nestinfo
 from condrate.nestrun.launch import check_vp, default_launcher
+from condrate.map.grid import map_models, map_selfconsistent_generations, point_names
 from condrate.network.experiment import sweep_runs
 
 ROOT = Path(workflow.basedir)

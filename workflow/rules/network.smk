@@ -2,17 +2,18 @@
 # (spec, simulate and gather: simulation.smk).
 
 
+# {tree}: network (the study's runs) or map (the validity map's points)
 rule network_stats:
     input:
-        spec="results/network/{model}/{run}/spec.json",
-        spikes="results/network/{model}/{run}/spikes.parquet",
-        sim="results/network/{model}/{run}/sim",
+        spec="results/{tree}/{model}/{run}/spec.json",
+        spikes="results/{tree}/{model}/{run}/spikes.parquet",
+        sim="results/{tree}/{model}/{run}/sim",
     output:
-        stats="results/network/{model}/{run}/stats.json",
+        stats="results/{tree}/{model}/{run}/stats.json",
     log:
-        "logs/network/{model}/{run}/stats.log",
+        "logs/{tree}/{model}/{run}/stats.log",
     benchmark:
-        "benchmarks/network/{model}/{run}/stats.tsv"
+        "benchmarks/{tree}/{model}/{run}/stats.tsv"
     params:
         entry="condrate.network.stage.write_network_stats",
     script:
@@ -22,7 +23,7 @@ rule network_stats:
 rule plot_network_activity:
     input:
         spikes="results/network/{model}/{run}/spikes.parquet",
-        stats=rules.network_stats.output.stats,
+        stats="results/network/{model}/{run}/stats.json",
     output:
         pdf="results/figures/network_{model}_{run}.pdf",
         png=report(

@@ -32,8 +32,9 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
     """All numbers the network build needs, from the parameter file and the config.
 
     net: the config's network section for one run (N_E, N_I, K_E, K_I, K_ext,
-    nu_ext_Hz, t_sim_ms, ...). Returns peak conductances (nS) after 1/sqrt(K)
-    scaling, delays (ms), initial-V_m range (mV), external drive (Hz).
+    nu_ext_Hz, t_sim_ms, ...; at a map point g_IE = G_I/G_E replaces the file's G_I).
+    Returns peak conductances (nS) after 1/sqrt(K) scaling, delays (ms), initial-V_m
+    range (mV), external drive (Hz).
     """
     p = net_file["per_model"][model.name]
     K_ref = unit_value(net_file["K_ref"], "1")
@@ -44,9 +45,12 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
     lo, hi = unit_value(net_file["V_m_init"], "1")
     V_top = model.V_th_mV if model.V_th_mV is not None else model.params["V_T"]
     span = V_top - model.E_L_mV
+    G_E = unit_value(p["G_E"], "nS")
+    # a validity-map point sets the inhibition dominance g = G_I / G_E (condrate.map)
+    G_I = G_E * net["g_IE"] if "g_IE" in net else unit_value(p["G_I"], "nS")
     return {
-        "G_EE_nS": unit_value(p["G_E"], "nS") * scale["K_E"],
-        "G_I_nS": unit_value(p["G_I"], "nS") * scale["K_I"],
+        "G_EE_nS": G_E * scale["K_E"],
+        "G_I_nS": G_I * scale["K_I"],
         "G_ext_nS": unit_value(p["G_ext"], "nS") * scale["K_ext"],
         "delay_ms": list(unit_value(net_file["delay"], "ms")),
         "V_m_init_mV": [model.E_L_mV + lo * span, model.E_L_mV + hi * span],
@@ -55,12 +59,18 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
     }
 
 
-def constant_current(nest, model: NeuronModel, neurons, I_pA: float) -> None:
-    """The same constant current I_pA (pA) into every neuron: I_e where the model has
-    it, else one dc_generator (glif_cond has no I_e); nothing for 0."""
-    if not I_pA:
+def constant_current(nest, model: NeuronModel, neurons, net: dict) -> None:
+    """The constant current of the run's network section into every neuron: I_ext_pA
+    (pA), the same for all, or with I_ext_sd_pA > 0 one normal draw per neuron
+    (heterogeneous drive; models with I_e only, config.network_errors checks). I_e
+    where the model has it, else one dc_generator (glif_cond has no I_e); nothing
+    for 0."""
+    I_pA, sd = net["I_ext_pA"], net.get("I_ext_sd_pA", 0.0)
+    if sd:
+        neurons.I_e = nest.random.normal(mean=float(I_pA), std=float(sd))
+    elif not I_pA:
         return
-    if model.has_I_e:
+    elif model.has_I_e:
         neurons.I_e = float(I_pA)
     else:
         nest.Connect(nest.Create("dc_generator", params={"amplitude": float(I_pA)}), neurons)
@@ -78,7 +88,7 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
     I = nest.Create(model.nest_model, net["N_I"], params=model.nest_params())
     neurons = E + I
     neurons.V_m = nest.random.uniform(*d["V_m_init_mV"])
-    constant_current(nest, model, neurons, net["I_ext_pA"])
+    constant_current(nest, model, neurons, net)
     step = net.get("step")
     if net["K_ext"] == 0:
         ext = None

@@ -124,3 +124,16 @@ def generation_spectra(spec: dict, st: dict, spikes) -> list:
         near = solve_ladder(group, st["rate_Hz"][a])[2]
         out.append(spectrum(spikes, group_index(spec, a, near), t0, t1))
     return out
+
+
+def from_generations(spec_files, spike_files) -> tuple[list[dict], list[dict], list]:
+    """(specs, predictions, spike trains) of a self-consistent run's generation files."""
+    from ..io import read_json
+    from ..spiketrains import SpikeTrains
+    from .selfconsistent import group_stats
+
+    specs = [read_json(x) for x in spec_files]
+    trains = [SpikeTrains.read(x) for x in spike_files]
+    stats = [group_stats(spec, t) for spec, t in zip(specs, trains)]
+    spectra = [generation_spectra(spec, st, t) for spec, st, t in zip(specs, stats, trains)]
+    return specs, predictions(specs, stats, spectra), trains

@@ -47,6 +47,7 @@ PATH = "theory/{model}/selfconsistent/{generation}"
 MIN_POOL_SPIKES = 20  # fewer spikes in a pool than this: Poisson trains at the target rate
 PSD_BIN_MS = 1.0
 PSD_SEGMENT = 256  # Welch segment (bins): 3.9 Hz resolution at 1 ms bins
+LADDER_KEYS = ("center_Hz", "halfwidth", "levels_Hz", "pool")  # a group's per-generation keys
 
 
 def generation_index(generation: str) -> int:
@@ -56,16 +57,16 @@ def generation_index(generation: str) -> int:
     return int(generation[1:])
 
 
-def generation_path(model: str, g: int) -> str:
-    return "results/" + PATH.format(model=model, generation=f"g{g}")
+def generation_path(model: str, g: int, path: str = PATH) -> str:
+    return "results/" + path.format(model=model, generation=f"g{g}")
 
 
-def previous_generation(names: dict) -> dict:
+def previous_generation(names: dict, path: str = PATH) -> dict:
     """The spec and spikes of the generation before (none for g0): the extra inputs."""
     g = generation_index(names["generation"])
     if g == 0:
         return {}
-    prev = generation_path(names["model"], g - 1)
+    prev = generation_path(names["model"], g - 1, path)
     return {"previous_spec": f"{prev}/spec.json", "previous_spikes": f"{prev}/spikes.parquet"}
 
 
@@ -165,7 +166,8 @@ def pool_level(out_Hz, root_Hz: float) -> int:
 
 
 def next_groups(prev_spec: dict, prev_stats: dict, spikes) -> list[dict]:
-    """Each external rate's ladder and pool for the next generation, from the last."""
+    """Each external rate's ladder and pool for the next generation, from the last.
+    A group's own keys (its external rate; a map point's name and G_I) carry over."""
     c = prev_spec["selfconsistent"]
     t0, t1 = c["t_warmup_ms"], prev_spec["duration_ms"]
     out = []
@@ -177,34 +179,48 @@ def next_groups(prev_spec: dict, prev_stats: dict, spikes) -> list[dict]:
         pool = ({"trains": trains, "period_ms": t1 - t0, "from_level_Hz": levels[nearest],
                  "rate_Hz": prev_stats["rate_Hz"][a][nearest]}
                 if sum(map(len, trains)) >= MIN_POOL_SPIKES else None)
-        out.append({"nu_ext_Hz": group["nu_ext_Hz"], "center_Hz": root, "halfwidth": width,
-                    "levels_Hz": ladder(root, width, c["levels"]), "pool": pool})
+        own = {k: v for k, v in group.items() if k not in LADDER_KEYS}
+        out.append(own | {"center_Hz": root, "halfwidth": width,
+                          "levels_Hz": ladder(root, width, c["levels"]), "pool": pool})
     return out
+
+
+def first_groups(c: dict, groups: list[dict]) -> list[dict]:
+    """Generation 0: every group's ladder around start_rate_Hz, Poisson input."""
+    start, width = c["start_rate_Hz"], c["ladder_halfwidth"]
+    return [group | {"center_Hz": start, "halfwidth": width,
+                     "levels_Hz": ladder(start, width, c["levels"]), "pool": None}
+            for group in groups]
+
+
+def iterated_spec(spec: dict, config: dict, generation: str, groups: list[dict],
+                  previous_spec=None, previous_spikes=None, kind="selfconsistent") -> dict:
+    """The spec of one generation from a network spec (synapses, in-degrees, drive)
+    and the groups of generation 0 (their own keys: nu_ext_Hz, optionally G_I_nS)."""
+    from ..spiketrains import SpikeTrains
+
+    g = generation_index(generation)
+    c = config["theory"]["selfconsistent"]
+    if g == 0:
+        groups = first_groups(c, groups)
+    else:
+        prev = read_json(previous_spec)
+        spikes = SpikeTrains.read(previous_spikes)
+        groups = next_groups(prev, group_stats(prev, spikes), spikes)
+    kernel = dict(config["nest"]) | {"seed": config["nest"]["seed"] + g}
+    spec.update(kind=kind, run=f"selfconsistent/{generation}", generation=g,
+                groups=groups, neurons_per_level=c["neurons_per_level"], selfconsistent=c,
+                duration_ms=c["t_sim_ms"], kernel=kernel, replay_seed=config["nest"]["seed"] + g)
+    return spec
 
 
 def selfconsistent_spec(config: dict, model_name: str, root=".", generation="g0",
                         previous_spec=None, previous_spikes=None) -> dict:
     """Spec of one generation: the base network's synapses and in-degrees, a ladder of
     input rates per external rate, and (from g1 on) the pool of trains to replay."""
-    from ..spiketrains import SpikeTrains
-
-    g = generation_index(generation)
-    c = config["theory"]["selfconsistent"]
     spec = network_spec(config, model_name, config["network"]["name"], root)
-    if g == 0:
-        groups = [{"nu_ext_Hz": nu, "center_Hz": c["start_rate_Hz"],
-                   "halfwidth": c["ladder_halfwidth"],
-                   "levels_Hz": ladder(c["start_rate_Hz"], c["ladder_halfwidth"], c["levels"]),
-                   "pool": None} for nu in external_rates(config)]
-    else:
-        prev = read_json(previous_spec)
-        spikes = SpikeTrains.read(previous_spikes)
-        groups = next_groups(prev, group_stats(prev, spikes), spikes)
-    kernel = dict(config["nest"]) | {"seed": config["nest"]["seed"] + g}
-    spec.update(kind="selfconsistent", run=f"selfconsistent/{generation}", generation=g,
-                groups=groups, neurons_per_level=c["neurons_per_level"], selfconsistent=c,
-                duration_ms=c["t_sim_ms"], kernel=kernel, replay_seed=config["nest"]["seed"] + g)
-    return spec
+    groups = [{"nu_ext_Hz": nu} for nu in external_rates(config)]
+    return iterated_spec(spec, config, generation, groups, previous_spec, previous_spikes)
 
 
 def replay_times(pool: dict, rate_Hz: float, sources, shifts, t_stop_ms: float,
@@ -238,13 +254,14 @@ def create_selfconsistent(nest, model: NeuronModel, spec: dict) -> Nodes:
     A, L, N = layout(spec)
     neurons = nest.Create(model.nest_model, A * L * N, params=model.nest_params())
     neurons.V_m = nest.random.uniform(*d["V_m_init_mV"])
-    constant_current(nest, model, neurons, net["I_ext_pA"])
+    constant_current(nest, model, neurons, net)
     delay = d["delay_ms"][0]
     streams = [(k_key, kind, G, draws(spec["replay_seed"] + s, N, net[k_key], N))
                for s, (k_key, kind, G) in enumerate((("K_E", "excitatory", d["G_EE_nS"]),
                                                      ("K_I", "inhibitory", d["G_I_nS"])))]
     w_x, r_x = nest_weight(model, "excitatory", d["G_ext_nS"])
     for a, group in enumerate(spec["groups"]):
+        G_I = group.get("G_I_nS", d["G_I_nS"])  # a map point's own inhibition
         first, last = group_index(spec, a, 0)[0], group_index(spec, a, L - 1)[-1]
         ext = nest.Create("poisson_generator", params={"rate": net["K_ext"] * group["nu_ext_Hz"]})
         nest.Connect(ext, neurons[int(first):int(last) + 1],
@@ -252,7 +269,7 @@ def create_selfconsistent(nest, model: NeuronModel, spec: dict) -> Nodes:
         for level, rate in enumerate(group["levels_Hz"]):
             targets = neurons[group_index(spec, a, level).tolist()]
             for k_key, kind, G, (src, shift) in streams:
-                w, receptor = nest_weight(model, kind, G)
+                w, receptor = nest_weight(model, kind, G_I if kind == "inhibitory" else G)
                 syn = {"weight": w, "receptor_type": receptor, "delay": delay}
                 if group["pool"] is None:
                     pg = nest.Create("poisson_generator", params={"rate": net[k_key] * rate})

@@ -86,12 +86,7 @@ def write_selfconsistent(specs, spikes, sims, network_sim, selfconsistent, cost,
     with interval, CV, Fano, convergence history; the convergence figure; and its cost,
     NEST's simulate time of the generations against the base network's, in a file of
     its own (wall-clock times: the one output that same seed and VPs do not repeat)."""
-    specs = [read_json(x) for x in specs]
-    trains = [SpikeTrains.read(x) for x in spikes]
-    stats = [sc.group_stats(spec, t) for spec, t in zip(specs, trains)]
-    spectra = [convergence.generation_spectra(spec, st, t)
-               for spec, st, t in zip(specs, stats, trains)]
-    preds = convergence.predictions(specs, stats, spectra)
+    specs, preds, trains = convergence.from_generations(specs, spikes)
     A, L, N = sc.layout(specs[-1])
     write_json(selfconsistent, {
         "method": sc.__doc__.split("\n\n")[1].replace("\n", " "),

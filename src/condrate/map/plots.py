@@ -1,0 +1,106 @@
+"""The map's figure: heat maps over (g, nu_ext) of the network's state and of each
+rate prediction's closed-loop error, with the asynchronous-irregular boundary and the
+10 % error border drawn on every panel (along the cells' edges)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.collections import LineCollection
+from matplotlib.colors import LogNorm, Normalize, TwoSlopeNorm
+from matplotlib.ticker import FuncFormatter
+
+from ..paper.layout import letters, new_figure, styled
+from .table import PREDICTORS, TOLERANCE
+
+ERROR_MAX = 1.0  # error colours saturate at 100 %
+STATE_PANELS = (("rate_E_Hz", "E rate (Hz)", "log"), ("cv_isi", "ISI CV", "cv"),
+                ("fano", "Fano factor", "log"), ("mean_driven_index",
+                                                 r"$(\mu-\theta)/\sigma$", "index"))
+
+
+def grid_values(table: dict, key: str, gs, nus) -> np.ndarray:
+    """(nu_ext, g) array of a column, NaN where missing."""
+    out = np.full((len(nus), len(gs)), np.nan)
+    for g, nu, v in zip(table["g"], table["nu_ext_Hz"], table[key]):
+        if v is not None:
+            out[nus.index(nu), gs.index(g)] = float(v)
+    return out
+
+
+def _norm(kind: str, values: np.ndarray):
+    finite = values[np.isfinite(values)]
+    if kind == "log":
+        pos = finite[finite > 0]
+        lo, hi = (pos.min(), pos.max()) if pos.size else (0.1, 1.0)
+        return LogNorm(max(lo, 0.1), max(hi, lo * 10, 1.0))
+    if kind == "index":
+        span = max(np.abs(finite).max(), 1.0) if finite.size else 1.0
+        return TwoSlopeNorm(0.0, -span, span)
+    if kind == "cv":
+        return Normalize(0.0, max(2.0, finite.max() if finite.size else 2.0))
+    return Normalize(0.0, ERROR_MAX)
+
+
+def edges(mask: np.ndarray) -> list:
+    """Segments along the cell edges between True and False cells of a (rows, columns)
+    mask, in image coordinates: the exact border of a region of grid points (a
+    contour through the cell centres would cut through points)."""
+    rows, cols = mask.shape
+    out = []
+    for i in range(rows):
+        for j in range(cols):
+            if j + 1 < cols and mask[i, j] != mask[i, j + 1]:
+                out.append([(j + 0.5, i - 0.5), (j + 0.5, i + 0.5)])
+            if i + 1 < rows and mask[i, j] != mask[i + 1, j]:
+                out.append([(j - 0.5, i + 0.5), (j + 0.5, i + 0.5)])
+    return out
+
+
+def _outline(ax, mask, color, halo, style):
+    ax.add_collection(LineCollection(
+        edges(mask), colors=color, linewidths=1.2, linestyles=style,
+        path_effects=[patheffects.withStroke(linewidth=2.6, foreground=halo)]))
+
+
+def _panel(ax, values, norm, cmap, title, gs, nus, ai, within=None):
+    image = ax.imshow(np.ma.masked_invalid(values), origin="lower", aspect="auto",
+                      cmap=cmap, norm=norm, interpolation="nearest")
+    ax.set_facecolor("0.85")  # no value: silent point or no stable fixed point
+    ax.set_xticks(range(len(gs)), [f"{g:g}" for g in gs])
+    ax.set_yticks(range(len(nus)), [f"{nu:g}" for nu in nus])
+    ax.set_title(title)
+    _outline(ax, ai == 1, "white", "black", (0, (3, 2)))
+    if within is not None:
+        _outline(ax, within, "black", "white", "solid")
+    return image
+
+
+@styled
+def validity_map(table: dict, model: str):
+    """2 x 4 panels: E rate, CV, Fano, mean-driven index; the error of (i)-(iv)."""
+    gs, nus = sorted(set(table["g"])), sorted(set(table["nu_ext_Hz"]))
+    ai = grid_values(table, "asynchronous_irregular", gs, nus)
+    fig = new_figure("double", 95)
+    axes = fig.subplots(2, 4, sharex=True, sharey=True)
+    for ax, (key, title, kind) in zip(axes[0], STATE_PANELS):
+        v = grid_values(table, key, gs, nus)
+        cmap = "RdBu_r" if kind == "index" else "viridis"
+        bar = fig.colorbar(_panel(ax, v, _norm(kind, v), cmap, title, gs, nus, ai), ax=ax,
+                           shrink=0.9)
+        if kind == "log":
+            bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+            bar.ax.yaxis.set_minor_formatter(FuncFormatter(lambda x, _: ""))
+    for ax, (key, label) in zip(axes[1], PREDICTORS.items()):
+        err = grid_values(table, f"{key}_rel_error", gs, nus)
+        within = np.nan_to_num(err, nan=np.inf) <= TOLERANCE
+        image = _panel(ax, np.minimum(err, ERROR_MAX), _norm("error", err), "magma_r",
+                       label, gs, nus, ai, within)
+        bar = fig.colorbar(image, ax=ax, shrink=0.9, label="error")
+        bar.set_ticks([0, 0.1, 0.5, 1.0], labels=["0", "10 %", "50 %", "≥100 %"])
+    for ax in axes[1]:
+        ax.set_xlabel(r"$g = G_I/G_E$")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(r"$\nu_{ext}$ (Hz)")
+    letters(axes.ravel())
+    return fig

@@ -1,0 +1,58 @@
+# The validity map (`make map`): network operating points over inhibition dominance g
+# and external rate, each point its own network run (spec / simulate / gather:
+# simulation.smk; stats: network.smk), the self-consistent single neurons of every
+# point in one job per generation, and the map table and figure per model. Points are
+# folders named after their (g, nu_ext), so a stopped map resumes where it stopped.
+
+MAP_MODELS = map_models(config) if "map" in config else []
+MAP_POINTS = point_names(config) if "map" in config else []
+MAP_ITERATED = "results/map/{model}/selfconsistent"
+
+
+def map_point_files(name):
+    def files(wildcards):
+        return expand(
+            f"results/map/{wildcards.model}/{{point}}/{name}", point=MAP_POINTS
+        )
+
+    return files
+
+
+def map_generations(name):
+    """The files ``name`` of every generation of the map's self-consistent run."""
+    n = map_selfconsistent_generations(config) if "map" in config else 0
+    return [f"{MAP_ITERATED}/g{g}/{name}" for g in range(n)]
+
+
+rule map_table:
+    input:
+        specs=map_point_files("spec.json"),
+        stats=map_point_files("stats.json"),
+        fit=FIT,
+        calibration="results/theory/{model}/calibration.json",
+        iterated_specs=map_generations("spec.json"),
+        iterated_spikes=map_generations("spikes.parquet"),
+    output:
+        csv="results/map/{model}/map.csv",
+        meta="results/map/{model}/map.json",
+        pdf="results/figures/map_{model}.pdf",
+        png=report(
+            "results/figures/map_{model}.png",
+            caption="../report/map.rst",
+            category="Validity map",
+            subcategory="{model}",
+        ),
+    log:
+        "logs/map/{model}/map.log",
+    benchmark:
+        "benchmarks/map/{model}/map.tsv"
+    params:
+        entry="condrate.map.stage.write_map",
+    script:
+        "../scripts/run_stage.py"
+
+
+rule map:
+    input:
+        expand("results/map/{model}/map.{ext}", model=MAP_MODELS, ext=("csv", "json")),
+        expand("results/figures/map_{model}.pdf", model=MAP_MODELS),
