@@ -138,3 +138,22 @@ def test_spec_holds_only_its_own_models_synapses(default_config):
     default_config["network"]["parameters"] = "brainpy_ei_network"
     with pytest.raises(ConfigError, match="per_model has no entry for 'glif_cond'"):
         network.network_spec(default_config, "glif_cond", "default", ROOT)
+
+
+def test_heterogeneous_current_is_drawn_per_neuron(tiny_config):
+    """I_ext_sd_pA: one normal draw of I_e per neuron (the mean-driven preset's 300 +-
+    60 pA), in NEST itself; without it every neuron gets the same I_e."""
+    import nest
+
+    from condrate.params import model_from_config
+
+    model = model_from_config(tiny_config, "iaf_cond_exp", ROOT)
+    nest.ResetKernel()
+    nest.set(rng_seed=5)
+    neurons = nest.Create(model.nest_model, 4000, params=model.nest_params())
+    network.constant_current(nest, model, neurons, {"I_ext_pA": 300.0, "I_ext_sd_pA": 60.0})
+    I_e = np.array(neurons.I_e)
+    assert abs(I_e.mean() - 300.0) < 4 * 60 / np.sqrt(4000)
+    assert 0.95 < I_e.std() / 60.0 < 1.05
+    network.constant_current(nest, model, neurons, {"I_ext_pA": 120.0})
+    assert set(neurons.I_e) == {120.0}

@@ -182,3 +182,24 @@ def table_inputs(wildcards):
             PAPER_FIGURES["theory"][1]["summary"], model=paper_models("theory")
         ),
     }
+
+
+# The validity map (map.smk): its models, point names and input functions.
+MAP_MODELS = map_models(config) if "map" in config else []
+MAP_POINTS = point_names(config) if "map" in config else []
+MAP_ITERATED = "results/map/{model}/selfconsistent"
+
+
+def map_point_files(name):
+    def files(wildcards):
+        return expand(
+            f"results/map/{wildcards.model}/{{point}}/{name}", point=MAP_POINTS
+        )
+
+    return files
+
+
+def map_generations(name):
+    """The files ``name`` of every generation of the map's self-consistent run."""
+    n = map_selfconsistent_generations(config) if "map" in config else 0
+    return [f"{MAP_ITERATED}/g{g}/{name}" for g in range(n)]

@@ -96,8 +96,11 @@ def validity_map(table: dict, model: str):
         within = np.nan_to_num(err, nan=np.inf) <= TOLERANCE
         image = _panel(ax, np.minimum(err, ERROR_MAX), _norm("error", err), "magma_r",
                        label, gs, nus, ai, within)
-        bar = fig.colorbar(image, ax=ax, shrink=0.9, label="error")
-        bar.set_ticks([0, 0.1, 0.5, 1.0], labels=["0", "10 %", "50 %", "≥100 %"])
+    # one error scale for the four predictions, so that the panels stay wide
+    bar = fig.colorbar(image, ax=axes[1].tolist(), shrink=0.9, aspect=15)
+    bar.set_ticks([0, 0.1, 0.5, 1.0], labels=["0", "10 %", "50 %", "≥100 %"])
+    for ax in axes.ravel():
+        ax.tick_params(axis="x", labelrotation=90)
     for ax in axes[1]:
         ax.set_xlabel(r"$g = G_I/G_E$")
     for ax in axes[:, 0]:
