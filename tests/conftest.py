@@ -1,8 +1,10 @@
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from base64 import urlsafe_b64encode
 from pathlib import Path
 
 import mpi4py
@@ -21,6 +23,15 @@ from helpers import ROOT, load_yaml, snakemake_cmd  # noqa: E402
 os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
 os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 os.environ.setdefault("PYNEST_QUIET", "1")
+
+
+@pytest.fixture(autouse=True)
+def _nest_stays_out_of_pytest():
+    """Fail the test that imports NEST in the pytest process: that initialises MPI here,
+    and every later mpirun of the session then fails without a message."""
+    yield
+    assert "nest" not in sys.modules, "this test imported NEST in the pytest process; " \
+        "run NEST in a subprocess (as tests/network/test_experiment.py does)"
 
 
 @pytest.fixture
@@ -74,33 +85,46 @@ def make_map(work):
             "CORES=2"]
 
 
+def _recorded(work, rel):
+    """Whether Snakemake has recorded ``rel`` as finished: its metadata record exists and
+    its incomplete marker is gone (.snakemake/{metadata,incomplete}/<urlsafe base64 of
+    the path>, Snakemake's file persistence). A file can exist before that: a kill in
+    between leaves it incomplete, and the next run redoes it."""
+    key = urlsafe_b64encode(rel.encode()).decode()
+    state = Path(work, ".snakemake")
+    return (state / "metadata" / key).exists() and not (state / "incomplete" / key).exists()
+
+
 def _first_point(work, timeout_s=600):
-    """Wait for the first map point's stats.json; its folder."""
+    """Wait for the first map point whose stats.json Snakemake has recorded; its folder."""
     end = time.monotonic() + timeout_s
     while time.monotonic() < end:
-        done = sorted(Path(work, "results", "map", "iaf_cond_exp").glob("g*/stats.json"))
-        if done:
-            return done[0].parent
+        for stats in sorted(Path(work, "results", "map", "iaf_cond_exp").glob("g*/stats.json")):
+            if _recorded(work, str(stats.relative_to(work))):
+                return stats.parent
         time.sleep(0.5)
     raise AssertionError("no map point finished in time")
 
 
 @pytest.fixture(scope="session")
-def tiny_map(tiny_run):
-    """The tiny map in the tiny run's folder, SIGKILLed after its first point (the
-    whole process group: make, Snakemake, the NEST job), then `make map` again.
-    Returns (folder, the first point's folder, its files' mtimes before the kill,
-    whether the kill left the lock, the second command's stderr)."""
-    proc = subprocess.Popen(make_map(tiny_run), start_new_session=True,
+def tiny_map(tiny_run, tmp_path_factory):
+    """The tiny map in a copy of the tiny run's folder (the report tests expect the run
+    without a map), SIGKILLed after its first point (the whole process group: make,
+    Snakemake, the NEST job), then `make map` again. Returns (folder, the first point's
+    folder, its files' mtimes before the kill, whether the kill left the lock, the second
+    command's stderr)."""
+    work = tmp_path_factory.mktemp("tinymap") / "run"
+    shutil.copytree(tiny_run, work, symlinks=True)  # copy2 keeps the mtimes Snakemake reads
+    proc = subprocess.Popen(make_map(work), start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        point = _first_point(tiny_run)
+        point = _first_point(work)
         kept = {p.name: p.stat().st_mtime_ns for p in point.iterdir() if p.is_file()}
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     time.sleep(1)
-    locked = any(Path(tiny_run, ".snakemake", "locks").iterdir())
-    done = subprocess.run(make_map(tiny_run), capture_output=True, text=True, timeout=900)
+    locked = any(Path(work, ".snakemake", "locks").iterdir())
+    done = subprocess.run(make_map(work), capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-4000:]
-    return tiny_run, point, kept, locked, done.stderr
+    return work, point, kept, locked, done.stderr

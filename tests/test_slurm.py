@@ -1,5 +1,6 @@
-"""The workflow through a real single-node SLURM (slurm-wlm, munge) with the SLURM
-profile: every simulation an MPI job of 2 ranks x 1 thread under srun, the outputs
+"""The workflow through a real SLURM (slurm-wlm, munge) of two nodes on this machine
+(two slurmd, n1 and n2, one CPU each) with the SLURM profile: every simulation an MPI
+job of 2 ranks x 1 thread under srun --mpi=pmix, one rank on each node, the outputs
 byte-identical to the local run (1 rank x 2 threads, same seed and VP count)."""
 
 import shutil
@@ -70,16 +71,23 @@ def slurm_run(tmp_path_factory):
 
 def test_slurm_daemons_started_here_are_stopped(slurm_run):
     pids = (slurm_run.parent / "state" / "daemon.pids").read_text().split()
-    assert len(pids) == 3  # munged, slurmctld, slurmd
+    assert len(pids) == 4  # munged, slurmctld, slurmd n1, slurmd n2
     assert not [p for p in pids if Path(f"/proc/{p}").exists()]
 
 
-def test_simulations_ran_as_two_rank_jobs(slurm_run):
+def test_simulations_ran_as_two_rank_jobs_across_two_nodes(slurm_run):
+    """Every simulation: 2 ranks x 1 thread, rank 0 on node n1 and rank 1 on n2 (each
+    node has one CPU, so a 2-task job must span both)."""
     import json
 
+    manifests = sorted(slurm_run.glob("results/**/sim/manifest.json"))
+    assert len(manifests) > 20
+    for path in manifests:
+        m = json.loads(path.read_text())
+        assert (m["ranks"], m["threads"], m["virtual_processes"]) == (2, 1, 2), path
+        assert sorted(m["node_per_rank"]) == ["n1", "n2"], path
     m = json.loads((slurm_run / "results/network/iaf_cond_exp/default/sim/manifest.json").read_text())
-    assert (m["ranks"], m["threads"], m["virtual_processes"]) == (2, 1, 2)
-    assert len(m["spikes_per_rank"]) == 2 and all(n > 0 for n in m["spikes_per_rank"])
+    assert all(n > 0 for n in m["spikes_per_rank"])
 
 
 @pytest.mark.parametrize("model", load_yaml(ROOT / "config" / "tiny.yaml")["models"])

@@ -12,6 +12,8 @@ What to build is looked up in condrate.experiments by the spec's "kind".
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import shutil
 import sys
 from pathlib import Path
@@ -94,6 +96,9 @@ def run(spec: dict, out: Path, tasks: int, threads: int, chunks: int = PROGRESS_
         "rank": nest.Rank(),
         "spikes": int(recorder.get("n_events")),
         "kernel": kernel_report(nest),
+        # the node this rank ran on: SLURM's node name (several slurmd can share a host),
+        # else the host name
+        "node": os.environ.get("SLURMD_NODENAME") or platform.node(),
     }
     ranks = comm.gather(local, root=0) if comm is not None else [local]
     if is_root(nest):
@@ -110,6 +115,7 @@ def run(spec: dict, out: Path, tasks: int, threads: int, chunks: int = PROGRESS_
             "spikes_per_rank": [r["spikes"] for r in ranks],
             "spikes_total": sum(r["spikes"] for r in ranks),
             "kernel_per_rank": [r["kernel"] for r in ranks],
+            "node_per_rank": [r["node"] for r in ranks],
             "provenance": provenance(
                 spec["config"], k["seed"], k["virtual_processes"], nest.__version__
             ),

@@ -1,5 +1,6 @@
 """The E/I network on real NEST: balanced state, rank/thread split, a rank that dies."""
 
+import json
 import subprocess
 import time
 
@@ -7,12 +8,12 @@ import numpy as np
 import pytest
 
 from condrate.errors import ConfigError
-from condrate.io import read_json
+from condrate.io import read_json, write_json
 from condrate.nestrun.spikes import read_spike_meta, read_state
 from condrate.network import experiment as network
 from condrate.network.stage import network_stats
 from condrate.spiketrains import SpikeTrains
-from helpers import ROOT, load_yaml, simulate_and_gather, snakemake_cmd
+from helpers import PYTHON, ROOT, load_yaml, simulate_and_gather, snakemake_cmd
 
 pytestmark = pytest.mark.nest
 
@@ -140,20 +141,33 @@ def test_spec_holds_only_its_own_models_synapses(default_config):
         network.network_spec(default_config, "glif_cond", "default", ROOT)
 
 
-def test_heterogeneous_current_is_drawn_per_neuron(tiny_config):
+_CURRENT_PROBE = """
+import json, sys
+import nest
+from condrate.io import read_json, write_json
+from condrate.network import experiment as network
+from condrate.params import model_from_config
+model = model_from_config(read_json(sys.argv[1]), "iaf_cond_exp", sys.argv[2])
+nest.ResetKernel()
+nest.set(rng_seed=5)
+neurons = nest.Create(model.nest_model, 4000, params=model.nest_params())
+network.constant_current(nest, model, neurons, {"I_ext_pA": 300.0, "I_ext_sd_pA": 60.0})
+drawn = list(neurons.I_e)
+network.constant_current(nest, model, neurons, {"I_ext_pA": 120.0})
+print(json.dumps({"drawn": drawn, "uniform": sorted(set(neurons.I_e))}))
+"""
+
+
+def test_heterogeneous_current_is_drawn_per_neuron(tiny_config, tmp_path):
     """I_ext_sd_pA: one normal draw of I_e per neuron (the mean-driven preset's 300 +-
-    60 pA), in NEST itself; without it every neuron gets the same I_e."""
-    import nest
-
-    from condrate.params import model_from_config
-
-    model = model_from_config(tiny_config, "iaf_cond_exp", ROOT)
-    nest.ResetKernel()
-    nest.set(rng_seed=5)
-    neurons = nest.Create(model.nest_model, 4000, params=model.nest_params())
-    network.constant_current(nest, model, neurons, {"I_ext_pA": 300.0, "I_ext_sd_pA": 60.0})
-    I_e = np.array(neurons.I_e)
+    60 pA), in NEST itself; without it every neuron gets the same I_e. NEST runs in its
+    own process: importing it here would initialise MPI in pytest (see conftest)."""
+    write_json(tmp_path / "config.json", tiny_config)
+    proc = subprocess.run([PYTHON, "-c", _CURRENT_PROBE, str(tmp_path / "config.json"),
+                           str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    I_e = np.array(seen["drawn"])
     assert abs(I_e.mean() - 300.0) < 4 * 60 / np.sqrt(4000)
     assert 0.95 < I_e.std() / 60.0 < 1.05
-    network.constant_current(nest, model, neurons, {"I_ext_pA": 120.0})
-    assert set(neurons.I_e) == {120.0}
+    assert seen["uniform"] == [120.0]
