@@ -56,12 +56,17 @@ classical-ai: setup
 	$(BIN)/snakemake --directory results/presets/classical_ai --cores $(CORES) \
 	  --resources vp=$(CORES) --rerun-incomplete --configfile config/classical_ai.yaml
 
-# preset: a mean-driven asynchronous network (iaf_cond_exp, weak recurrence, a strong
-# heterogeneous current), in its own folder too
+# preset: a mean-driven asynchronous network (weak recurrence, a strong heterogeneous
+# current), in its own folder too: iaf_cond_exp, then hh_cond_exp_traub with its own
+# current (config/mean_driven_hh.yaml on top); glif_cond has no I_e for the drawn current
+MEAN_DRIVEN_HH = config/mean_driven.yaml config/mean_driven_hh.yaml
 mean-driven: setup
 	@$(call unlocked,results/presets/mean_driven,config/mean_driven.yaml)
 	$(BIN)/snakemake --directory results/presets/mean_driven --cores $(CORES) \
 	  --resources vp=$(CORES) --rerun-incomplete --configfile config/mean_driven.yaml
+	@$(call unlocked,results/presets/mean_driven_hh,$(MEAN_DRIVEN_HH))
+	$(BIN)/snakemake --directory results/presets/mean_driven_hh --cores $(CORES) \
+	  --resources vp=$(CORES) --rerun-incomplete --configfile $(MEAN_DRIVEN_HH)
 
 # the validity map (config map section): network operating points over g and nu_ext per
 # model, results/map/<model>/map.csv, .json and results/figures/map_<model>.pdf; it runs

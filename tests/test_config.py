@@ -24,12 +24,14 @@ def test_default_and_tiny_configs_are_valid(default_config, tiny_config, nest_pa
 
 
 @pytest.mark.parametrize("preset", ["aeif.yaml", "brainpy_ei.yaml", "classical_ai.yaml",
-                                    "mean_driven.yaml"])
+                                    "mean_driven.yaml", "mean_driven.yaml mean_driven_hh.yaml"])
 def test_presets_merged_on_the_default_are_valid(default_config, nest_params, preset):
-    """Presets are --configfile'd on top of config/config.yaml (a deep merge)."""
+    """Presets are --configfile'd on top of config/config.yaml (a deep merge, file by
+    file, as Makefile's targets give them)."""
     from snakemake.utils import update_config
 
-    update_config(default_config, load_yaml(ROOT / "config" / preset))
+    for overlay in preset.split():
+        update_config(default_config, load_yaml(ROOT / "config" / overlay))
     assert validate(default_config, SCHEMA, nest_params=nest_params, root=ROOT)
 
 
