@@ -14,7 +14,7 @@ DIR ?= .
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run unlock tiny aeif classical-ai mean-driven map paper report export test lint format bench figures tables clean
+.PHONY: setup run unlock tiny aeif classical-ai mean-driven large map paper report export test lint format bench figures tables clean
 
 # A run killed by SIGKILL (or a power loss) leaves Snakemake's lock behind: every target
 # that runs the workflow releases a stale lock first (never a live run's), then
@@ -49,7 +49,7 @@ unlock: setup
 tiny: CONFIG = config/tiny.yaml
 tiny: run
 
-# preset: the classical conductance-based AI network (iaf_cond_exp, all stages); its
+# preset: the classical conductance-based AI network (the three models, all stages); its
 # neuron differs from the default's, so it runs in its own folder
 classical-ai: setup
 	@$(call unlocked,results/presets/classical_ai,config/classical_ai.yaml)
@@ -67,6 +67,14 @@ mean-driven: setup
 	@$(call unlocked,results/presets/mean_driven_hh,$(MEAN_DRIVEN_HH))
 	$(BIN)/snakemake --directory results/presets/mean_driven_hh --cores $(CORES) \
 	  --resources vp=$(CORES) --rerun-incomplete --configfile $(MEAN_DRIVEN_HH)
+
+# a 10^5-neuron network per model (config/large.yaml, network stage, its own folder),
+# then wall time and peak memory per stage (bench/results/scaling.json, docs/scaling.md)
+large: setup
+	@$(call unlocked,results/presets/large,config/large.yaml)
+	$(BIN)/snakemake --directory results/presets/large --cores $(CORES) \
+	  --resources vp=$(CORES) --rerun-incomplete --configfile config/large.yaml
+	$(BIN)/python bench/scaling.py results/presets/large large --json bench/results/scaling.json
 
 # the validity map (config map section): network operating points over g and nu_ext per
 # model, results/map/<model>/map.csv, .json and results/figures/map_<model>.pdf; it runs

@@ -59,7 +59,7 @@ def slurm_run(tmp_path_factory):
         pytest.fail("neither SLURM nor apt-get is available to install it")
     base = tmp_path_factory.mktemp("slurm")
     work = base / "work"
-    cmd = ["timeout", "-k", "30", "2400", str(ROOT / "tests" / "slurm" / "local_slurm.sh"),
+    cmd = ["timeout", "-k", "30", "3300", str(ROOT / "tests" / "slurm" / "local_slurm.sh"),
            str(base / "state"), "--",
            *snakemake_cmd(work, "all", "map", "--workflow-profile",
                           str(ROOT / "workflow" / "profiles" / "slurm"),
