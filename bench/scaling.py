@@ -61,7 +61,9 @@ def model_row(work: Path, model: str, run: str) -> dict:
         "spikes": manifest["spikes_total"],
         "ranks": manifest["ranks"],
         "virtual_processes": manifest["virtual_processes"],
-        "rate_E_Hz": stats["E"]["rate_Hz"],
+        "rate_E_Hz": stats["populations"]["E"]["rate_Hz"],
+        "cv_E": stats["populations"]["E"]["cv_isi"]["mean"],
+        "ai": stats["ai_state"]["asynchronous_irregular"],
         "nest_build_s": max(k["time_construction_create"] + k["time_construction_connect"]
                             for k in kernels),
         "nest_simulate_s": max(k["time_simulate"] for k in kernels),
