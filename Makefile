@@ -57,8 +57,8 @@ classical-ai: setup
 	  --resources vp=$(CORES) --rerun-incomplete --configfile config/classical_ai.yaml
 
 # preset: a mean-driven asynchronous network (weak recurrence, a strong heterogeneous
-# current), in its own folder too: iaf_cond_exp, then hh_cond_exp_traub with its own
-# current (config/mean_driven_hh.yaml on top); glif_cond has no I_e for the drawn current
+# current), in its own folder too: iaf_cond_exp and glif_cond, then hh_cond_exp_traub
+# with its own current (config/mean_driven_hh.yaml on top)
 MEAN_DRIVEN_HH = config/mean_driven.yaml config/mean_driven_hh.yaml
 mean-driven: setup
 	@$(call unlocked,results/presets/mean_driven,config/mean_driven.yaml)

@@ -74,8 +74,6 @@ BAD = [
      "theory.selfconsistent.generations: 1 is less than the minimum of 2"),
     (lambda c: c["theory"]["selfconsistent"].update(min_halfwidth=1.0),
      "theory.selfconsistent.min_halfwidth: must not exceed ladder_halfwidth"),
-    (lambda c: c["network"].update(I_ext_sd_pA=60.0),
-     "network.I_ext_sd_pA: glif_cond has no I_e for a per-neuron current"),
     (lambda c: c["map"].update(g=[12]), "map.g: [12] is too short"),
     (lambda c: c["map"].update(models=["aeif"]), "map.models.0: 'aeif' is not one of"),
     (lambda c: c["map"].update(models=["glif_cond", "iaf_psc_exp"]), "map.models.1"),

@@ -149,15 +149,6 @@ def network_errors(config: dict, root=".") -> list[str]:
     """Network checks beyond the schema: in-degrees, budget, times, preset file."""
     net, out = config["network"], []
     sweeps = net.get("sweeps", {})
-    if net.get("I_ext_sd_pA"):
-        for model in net.get("models", config["models"]):
-            try:
-                has_I_e = model_from_config(config, model, root).has_I_e
-            except ConfigError:
-                continue  # reported by the parameter check
-            if not has_I_e:
-                out.append(f"network.I_ext_sd_pA: {model} has no I_e for a per-neuron current; "
-                           "set it to 0 or leave the model out of network.models")
     for k_key, n_key in (("K_E", "N_E"), ("K_I", "N_I")):
         if net[k_key] > net[n_key]:
             out.append(f"network.{k_key}: {net[k_key]} exceeds network.{n_key} = {net[n_key]}")

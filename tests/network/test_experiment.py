@@ -147,27 +147,49 @@ import nest
 from condrate.io import read_json, write_json
 from condrate.network import experiment as network
 from condrate.params import model_from_config
-model = model_from_config(read_json(sys.argv[1]), "iaf_cond_exp", sys.argv[2])
+model = model_from_config(read_json(sys.argv[1]), sys.argv[3], sys.argv[2])
+out = {}
+for seed in (5, 5, 6):
+    nest.ResetKernel()
+    nest.set(rng_seed=seed, total_num_virtual_procs=2)
+    neurons = nest.Create(model.nest_model, 4000, params=model.nest_params())
+    network.constant_current(nest, model, neurons, {"I_ext_pA": 300.0, "I_ext_sd_pA": 60.0})
+    if model.has_I_e:
+        drawn = list(neurons.I_e)
+    else:  # one dc_generator per neuron: its amplitude, in the order of the targets
+        conns = nest.GetConnections(target=neurons)
+        amp = dict(zip(nest.NodeCollection(sorted(set(conns.source))).global_id,
+                       nest.NodeCollection(sorted(set(conns.source))).amplitude))
+        by_target = sorted(zip(conns.target, conns.source))
+        assert [t for t, _ in by_target] == list(neurons.global_id), "one generator each"
+        drawn = [amp[s] for _, s in by_target]
+    out.setdefault("drawn", []).append(drawn)
 nest.ResetKernel()
-nest.set(rng_seed=5)
-neurons = nest.Create(model.nest_model, 4000, params=model.nest_params())
-network.constant_current(nest, model, neurons, {"I_ext_pA": 300.0, "I_ext_sd_pA": 60.0})
-drawn = list(neurons.I_e)
+neurons = nest.Create(model.nest_model, 10, params=model.nest_params())
 network.constant_current(nest, model, neurons, {"I_ext_pA": 120.0})
-print(json.dumps({"drawn": drawn, "uniform": sorted(set(neurons.I_e))}))
+out["uniform"] = (sorted(set(neurons.I_e)) if model.has_I_e else
+                  sorted(set(nest.GetConnections(target=neurons).source)))
+print(json.dumps(out))
 """
 
 
-def test_heterogeneous_current_is_drawn_per_neuron(tiny_config, tmp_path):
-    """I_ext_sd_pA: one normal draw of I_e per neuron (the mean-driven preset's 300 +-
-    60 pA), in NEST itself; without it every neuron gets the same I_e. NEST runs in its
+@pytest.mark.parametrize("model", ["iaf_cond_exp", "glif_cond"])
+def test_heterogeneous_current_is_drawn_per_neuron(tiny_config, tmp_path, model):
+    """I_ext_sd_pA: one normal draw per neuron (the mean-driven preset's 300 +- 60 pA),
+    in NEST itself: I_e where the model has it, else one dc_generator per neuron
+    (glif_cond); the same seed draws the same currents, another seed others; without
+    it every neuron gets the same I_e, or all share one generator. NEST runs in its
     own process: importing it here would initialise MPI in pytest (see conftest)."""
     write_json(tmp_path / "config.json", tiny_config)
     proc = subprocess.run([PYTHON, "-c", _CURRENT_PROBE, str(tmp_path / "config.json"),
-                           str(ROOT)], capture_output=True, text=True, timeout=300)
+                           str(ROOT), model], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
-    I_e = np.array(seen["drawn"])
-    assert abs(I_e.mean() - 300.0) < 4 * 60 / np.sqrt(4000)
-    assert 0.95 < I_e.std() / 60.0 < 1.05
-    assert seen["uniform"] == [120.0]
+    first, again, other = (np.array(d) for d in seen["drawn"])
+    assert abs(first.mean() - 300.0) < 4 * 60 / np.sqrt(4000)
+    assert 0.95 < first.std() / 60.0 < 1.05
+    assert np.array_equal(first, again) and not np.allclose(first, other)
+    if model == "iaf_cond_exp":
+        assert seen["uniform"] == [120.0]
+    else:
+        assert len(seen["uniform"]) == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from ..criteria import inhibitory_indegree
@@ -19,6 +20,10 @@ from ..nestrun.recorders import spike_recorder
 from ..params import NeuronModel, model_spec, nest_weight
 from ..protocol import Experiment, Nodes
 from .balance import step_times
+
+# second word of the numpy seed of per-neuron dc currents ([NEST's rng_seed, this]):
+# a stream of their own, apart from NEST's generators
+CURRENT_STREAM = 1
 
 
 def unit_value(entry, unit):
@@ -62,18 +67,22 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
 def constant_current(nest, model: NeuronModel, neurons, net: dict) -> None:
     """The constant current of the run's network section into every neuron: I_ext_pA
     (pA), the same for all, or with I_ext_sd_pA > 0 one normal draw per neuron
-    (heterogeneous drive; models with I_e only, config.network_errors checks). I_e
-    where the model has it, else one dc_generator (glif_cond has no I_e); nothing
-    for 0."""
-    I_pA, sd = net["I_ext_pA"], net.get("I_ext_sd_pA", 0.0)
-    if sd:
-        neurons.I_e = nest.random.normal(mean=float(I_pA), std=float(sd))
-    elif not I_pA:
+    (heterogeneous drive). I_e where the model has it (the draw by NEST's per-VP
+    generators); else dc_generators (glif_cond has no I_e): one for all, or one per
+    neuron whose amplitudes numpy draws from the kernel's seed, the same on every rank
+    and for every VP split. Nothing for 0."""
+    I_pA, sd = float(net["I_ext_pA"]), float(net.get("I_ext_sd_pA", 0.0))
+    if not I_pA and not sd:
         return
-    elif model.has_I_e:
-        neurons.I_e = float(I_pA)
+    if model.has_I_e:
+        neurons.I_e = nest.random.normal(mean=I_pA, std=sd) if sd else I_pA
+    elif not sd:
+        nest.Connect(nest.Create("dc_generator", params={"amplitude": I_pA}), neurons)
     else:
-        nest.Connect(nest.Create("dc_generator", params={"amplitude": float(I_pA)}), neurons)
+        rng = np.random.default_rng([nest.rng_seed, CURRENT_STREAM])
+        generators = nest.Create("dc_generator", len(neurons))
+        generators.amplitude = list(rng.normal(I_pA, sd, len(neurons)))
+        nest.Connect(generators, neurons, "one_to_one")
 
 
 def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
