@@ -22,6 +22,12 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 # $(call unlocked,DIR,CONFIG)
 unlocked = bash workflow/scripts/stale_lock.sh $(1) && \
   $(BIN)/snakemake --unlock --cores 1 --directory $(1) --configfile $(2) >/dev/null; true
+# $(call resumed,DIR,CONFIGS[,TARGETS]): the workflow in DIR, stale lock released first
+define resumed
+@$(call unlocked,$(1),$(2))
+$(BIN)/snakemake $(3) --directory $(1) --cores $(CORES) --resources vp=$(CORES) \
+  --rerun-incomplete --configfile $(2)
+endef
 
 setup: $(VENV)/.condrate-installed
 
@@ -39,8 +45,7 @@ $(VENV)/.condrate-installed: envs/system-packages.txt envs/build-requirements.tx
 	touch $@
 
 run: setup
-	@$(call unlocked,$(DIR),$(CONFIG))
-	$(BIN)/snakemake --directory $(DIR) --cores $(CORES) --resources vp=$(CORES) --rerun-incomplete --configfile $(CONFIG)
+	$(call resumed,$(DIR),$(CONFIG))
 
 # release the lock by hand (make run and make map do it themselves when it is stale)
 unlock: setup
@@ -52,36 +57,27 @@ tiny: run
 # preset: the classical conductance-based AI network (the three models, all stages); its
 # neuron differs from the default's, so it runs in its own folder
 classical-ai: setup
-	@$(call unlocked,results/presets/classical_ai,config/classical_ai.yaml)
-	$(BIN)/snakemake --directory results/presets/classical_ai --cores $(CORES) \
-	  --resources vp=$(CORES) --rerun-incomplete --configfile config/classical_ai.yaml
+	$(call resumed,results/presets/classical_ai,config/classical_ai.yaml)
 
 # preset: a mean-driven asynchronous network (weak recurrence, a strong heterogeneous
 # current), in its own folder too: iaf_cond_exp and glif_cond, then hh_cond_exp_traub
 # with its own current (config/mean_driven_hh.yaml on top)
 MEAN_DRIVEN_HH = config/mean_driven.yaml config/mean_driven_hh.yaml
 mean-driven: setup
-	@$(call unlocked,results/presets/mean_driven,config/mean_driven.yaml)
-	$(BIN)/snakemake --directory results/presets/mean_driven --cores $(CORES) \
-	  --resources vp=$(CORES) --rerun-incomplete --configfile config/mean_driven.yaml
-	@$(call unlocked,results/presets/mean_driven_hh,$(MEAN_DRIVEN_HH))
-	$(BIN)/snakemake --directory results/presets/mean_driven_hh --cores $(CORES) \
-	  --resources vp=$(CORES) --rerun-incomplete --configfile $(MEAN_DRIVEN_HH)
+	$(call resumed,results/presets/mean_driven,config/mean_driven.yaml)
+	$(call resumed,results/presets/mean_driven_hh,$(MEAN_DRIVEN_HH))
 
 # a 10^5-neuron network per model (config/large.yaml, network stage, its own folder),
 # then wall time and peak memory per stage (bench/results/scaling.json, docs/scaling.md)
 large: setup
-	@$(call unlocked,results/presets/large,config/large.yaml)
-	$(BIN)/snakemake --directory results/presets/large --cores $(CORES) \
-	  --resources vp=$(CORES) --rerun-incomplete --configfile config/large.yaml
+	$(call resumed,results/presets/large,config/large.yaml)
 	$(BIN)/python bench/scaling.py results/presets/large large --json bench/results/scaling.json
 
 # the validity map (config map section): network operating points over g and nu_ext per
 # model, results/map/<model>/map.csv, .json and results/figures/map_<model>.pdf; it runs
 # what it needs of the study (f-I fits, the base network, the open-loop calibration)
 map: setup
-	@$(call unlocked,$(DIR),$(CONFIG))
-	$(BIN)/snakemake map --directory $(DIR) --cores $(CORES) --resources vp=$(CORES) --rerun-incomplete --configfile $(CONFIG)
+	$(call resumed,$(DIR),$(CONFIG),map)
 
 # composed, print-sized figures (results/paper/*.pdf, .png, captions.rst) of the run
 # of $(CONFIG); run `make run` first (or it runs what is missing)

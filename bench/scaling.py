@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import platform
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from condrate.io import write_json
+from condrate.io import read_json, write_json
 
 # stage -> benchmark file under benchmarks/ ({m}: model, {r}: run); the figure rule
 # keeps its benchmark beside the other figures
@@ -50,10 +49,10 @@ def read_benchmark(path: Path) -> dict:
 
 def model_row(work: Path, model: str, run: str) -> dict:
     """Everything recorded for one model's run."""
-    sim = work / "results" / "network" / model / run / "sim" / "manifest.json"
-    manifest = json.loads(sim.read_text())
+    folder = work / "results" / "network" / model / run
+    manifest = read_json(folder / "sim" / "manifest.json")
     kernels = manifest["kernel_per_rank"]
-    stats = json.loads((work / "results" / "network" / model / run / "stats.json").read_text())
+    stats = read_json(folder / "stats.json")
     return {
         "model": model,
         "neurons": manifest["n_neurons"],

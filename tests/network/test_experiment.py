@@ -158,8 +158,8 @@ for seed in (5, 5, 6):
         drawn = list(neurons.I_e)
     else:  # one dc_generator per neuron: its amplitude, in the order of the targets
         conns = nest.GetConnections(target=neurons)
-        amp = dict(zip(nest.NodeCollection(sorted(set(conns.source))).global_id,
-                       nest.NodeCollection(sorted(set(conns.source))).amplitude))
+        generators = nest.NodeCollection(sorted(set(conns.source)))
+        amp = dict(zip(generators.global_id, generators.amplitude))
         by_target = sorted(zip(conns.target, conns.source))
         assert [t for t, _ in by_target] == list(neurons.global_id), "one generator each"
         drawn = [amp[s] for _, s in by_target]
