@@ -14,7 +14,7 @@ DIR ?= .
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run unlock tiny aeif classical-ai mean-driven large map paper report export test lint format bench figures tables clean
+.PHONY: setup run run-fast fast-models unlock tiny aeif classical-ai mean-driven large map paper report export test lint format bench figures tables clean
 
 # A run killed by SIGKILL (or a power loss) leaves Snakemake's lock behind: every target
 # that runs the workflow releases a stale lock first (never a live run's), then
@@ -29,7 +29,10 @@ $(BIN)/snakemake $(3) --directory $(1) --cores $(CORES) --resources vp=$(CORES) 
   --rerun-incomplete --configfile $(2)
 endef
 
+# condrate's NEST module (fixed-step neurons, src/condratemodule/) is built against this
+# NEST once per source hash (~30 s; then it finds the built module and returns)
 setup: $(VENV)/.condrate-installed
+	@$(BIN)/python -m condrate.nestrun.extension build
 
 $(VENV)/.condrate-installed: envs/system-packages.txt envs/build-requirements.txt envs/requirements.txt pyproject.toml
 	bash envs/install-system.sh
@@ -73,6 +76,18 @@ large: setup
 	$(call resumed,results/presets/large,config/large.yaml)
 	$(BIN)/python bench/scaling.py results/presets/large large --json bench/results/scaling.json
 
+# the default study with condrate's fixed-step neurons (config/fixed_step.yaml on top of
+# config/config.yaml), in its own folder
+FIXED_STEP = config/config.yaml config/fixed_step.yaml
+run-fast: setup
+	$(call resumed,results/presets/fixed_step,$(FIXED_STEP))
+
+# the fixed-step neurons validated against NEST's models: the default study with both
+# (make run, make run-fast), then docs/fast_models.py (results/fixed_step/validation.json,
+# docs/figures/fast_models.png and the tables of docs/fast-models.md)
+fast-models: run run-fast
+	$(BIN)/python docs/fast_models.py . results/presets/fixed_step
+
 # the validity map (config map section): network operating points over g and nu_ext per
 # model, results/map/<model>/map.csv, .json and results/figures/map_<model>.pdf; it runs
 # what it needs of the study (f-I fits, the base network, the open-loop calibration)
@@ -106,8 +121,12 @@ lint: setup
 format: setup
 	$(BIN)/snakefmt Snakefile workflow/rules
 
+# benchmarks (bench/results/*.json): the network stage, the fixed-step neurons' cost per
+# neuron-step against NEST's models, independent simulations serial or side by side
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/fixed_step.py
+	$(BIN)/python bench/side_by_side.py
 
 # the README's rate-theory tables, printed from a run's summary.json files (a preset's:
 # make tables RESULTS=results/presets/classical_ai/results)

@@ -25,7 +25,7 @@ def test_default_and_tiny_configs_are_valid(default_config, tiny_config, nest_pa
 
 @pytest.mark.parametrize("preset", ["aeif.yaml", "brainpy_ei.yaml", "classical_ai.yaml",
                                     "mean_driven.yaml", "mean_driven.yaml mean_driven_hh.yaml",
-                                    "large.yaml"])
+                                    "large.yaml", "fixed_step.yaml"])
 def test_presets_merged_on_the_default_are_valid(default_config, nest_params, preset):
     """Presets are --configfile'd on top of config/config.yaml (a deep merge, file by
     file, as Makefile's targets give them)."""
@@ -82,6 +82,13 @@ BAD = [
     (lambda c: c["map"]["selfconsistent"].update(t_sim_ms=50.0),
      "map.selfconsistent.t_sim_ms: must exceed theory.selfconsistent.t_warmup_ms"),
     (lambda c: c.pop("theory"), "map: needs the theory section(s) of the study"),
+    (lambda c: c.update(integrator={"iaf_cond_exp": "rk4"}),
+     "integrator.iaf_cond_exp: 'rk4' is not one of ['nest', 'fixed_step']"),
+    (lambda c: c.update(integrator={"aeif_cond_exp": "fixed_step"}),
+     "integrator.aeif_cond_exp: no fixed-step version of aeif_cond_exp"),
+    (lambda c: c.update(integrator={"glif_cond": "fixed_step"}, glif_mechanism="GLIF3"),
+     "integrator.glif_cond: the fixed-step glif_cond implements GLIF1 only, not GLIF3"),
+    (lambda c: c.update(integrator={"iaf_psc_exp": "fixed_step"}), "integrator: 'iaf_psc_exp'"),
 ]
 
 
@@ -94,6 +101,15 @@ def test_bad_values_name_the_key(tiny_config, mutate, message):
 def test_unknown_key_lists_the_allowed_ones(tiny_config):
     tiny_config["fi"]["colour"] = "red"
     assert "allowed keys: ['conditions'," in errors_of(tiny_config)
+
+
+def test_fixed_step_without_the_built_module_is_named(tiny_config, nest_params):
+    tiny_config["integrator"] = {"hh_cond_exp_traub": "fixed_step"}
+    assert validate(tiny_config, SCHEMA, nest_params=nest_params, root=ROOT)
+    unbuilt = {k: v for k, v in nest_params.items() if not k.endswith(("_ee", "_rl"))}
+    assert ("integrator.hh_cond_exp_traub: fixed_step needs condrate's NEST module "
+            "(hh_cond_exp_traub_rl), which is not built here: run make setup"
+            ) in errors_of(tiny_config, unbuilt)
 
 
 def test_parameter_unknown_to_nest_is_named(tiny_config, nest_params):

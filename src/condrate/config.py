@@ -96,6 +96,14 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
         ):
             out.append("theory: needs network.sweeps.nu_ext_Hz (closed loop) and "
                        "network.sweeps.step (step dynamics)")
+    for model, integrator in config.get("integrator", {}).items():
+        if model not in config["models"]:
+            out.append(f"integrator.{model}: not one of models {config['models']}")
+        elif integrator != "nest":
+            try:  # a model without a fixed-step version, or GLIF2-5
+                model_from_config(config, model, root)
+            except ConfigError as err:
+                out.append(str(err))
     if "map" in config:
         out += map_errors(config)
     if nest_params is not None:
@@ -199,6 +207,10 @@ def _param_name_errors(config, nest_params, root) -> list[str]:
             out.append(str(err))
             continue
         known = nest_params.get(m.nest_model)
+        if known is None and m.needs_extension:
+            out.append(f"integrator.{model}: fixed_step needs condrate's NEST module "
+                       f"({m.nest_model}), which is not built here: run make setup")
+            continue
         if known is None:
             out.append(f"models: NEST has no model '{m.nest_model}'")
             continue

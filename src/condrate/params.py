@@ -19,6 +19,16 @@ from .synapses import CHARGE_FACTOR
 # its name here (and, to run as a network, its synapses in models/ei_network.yaml).
 MODELS = ("iaf_cond_exp", "glif_cond", "hh_cond_exp_traub", "aeif_cond_exp")
 
+# The integrators a model can run with (config key `integrator`): "nest", NEST's built-in
+# model (GSL's adaptive RKF45), or "fixed_step", its version in condrate's NEST module
+# (condrate.nestrun.extension; one fixed step per NEST step). NEST model -> module model:
+INTEGRATORS = ("nest", "fixed_step")
+FIXED_STEP_MODELS = {
+    "iaf_cond_exp": "iaf_cond_exp_ee",
+    "glif_cond": "glif_cond_ee",
+    "hh_cond_exp_traub": "hh_cond_exp_traub_rl",
+}
+
 # GLIF mechanism levels -> (spike_dependent_threshold, after_spike_currents,
 # adapting_threshold), as in NEST's glif_cond documentation.
 GLIF_LEVELS = {
@@ -82,6 +92,7 @@ class NeuronModel:
     excitatory: Synapse = None
     inhibitory: Synapse = None
     mechanism: str | None = None
+    integrator: str = "nest"
 
     @property
     def g_L_nS(self) -> float:
@@ -129,6 +140,11 @@ class NeuronModel:
             out["mechanism"] = self.mechanism
         return out
 
+    @property
+    def needs_extension(self) -> bool:
+        """True when the model lives in condrate's NEST module."""
+        return self.integrator == "fixed_step"
+
 
 def nest_weight(model: NeuronModel, kind: str, G_nS: float) -> tuple[float, int]:
     """The one place where condrate's sign convention meets NEST's.
@@ -165,10 +181,12 @@ def _read_params(raw: dict, where: str) -> dict:
     return params
 
 
-def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=None):
+def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=None,
+                integrator: str = "nest"):
     """Build a :class:`NeuronModel` from a parsed parameter file.
 
-    overrides: {param: value} in NEST units (from the config), applied on top.
+    overrides: {param: value} in NEST units (from the config), applied on top;
+    integrator: "nest" or "fixed_step" (the model of condrate's NEST module).
     """
     where = f"models/{name}.yaml"
     params = _read_params(raw["params"], where)
@@ -189,20 +207,33 @@ def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=N
     mech = mechanism or raw.get("mechanism")
     if mech is not None and mech not in GLIF_LEVELS:
         raise ConfigError(f"{name}.mechanism: '{mech}' is not one of {sorted(GLIF_LEVELS)}")
+    nest_model = raw["nest_model"]
+    if integrator == "fixed_step":
+        if nest_model not in FIXED_STEP_MODELS:
+            raise ConfigError(f"integrator.{name}: no fixed-step version of {nest_model}; "
+                              f"there are {sorted(FIXED_STEP_MODELS)}")
+        if mech not in (None, "GLIF1"):
+            raise ConfigError(f"integrator.{name}: the fixed-step {nest_model} implements GLIF1 "
+                              f"only, not {mech}; use integrator nest or glif_mechanism GLIF1")
+        nest_model = FIXED_STEP_MODELS[nest_model]
+    elif integrator != "nest":
+        raise ConfigError(f"integrator.{name}: '{integrator}' is not one of {list(INTEGRATORS)}")
     return NeuronModel(
         name=name,
-        nest_model=raw["nest_model"],
+        nest_model=nest_model,
         leak_conductance=raw["leak_conductance"],
         threshold=raw.get("threshold"),
         params=params,
         mechanism=mech,
+        integrator=integrator,
         **synapses,
     )
 
 
 def model_from_spec(spec: dict) -> NeuronModel:
     """The model of a simulation spec (its parameter file, overrides and mechanism)."""
-    return build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"])
+    return build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"],
+                       spec.get("integrator", "nest"))
 
 
 def read_model_file(models_dir: str | Path, name: str) -> dict:
@@ -214,20 +245,29 @@ def read_model_file(models_dir: str | Path, name: str) -> dict:
         return yaml.safe_load(fh)
 
 
-def load_model(models_dir: str | Path, name: str, overrides=None, mechanism=None):
+def load_model(models_dir: str | Path, name: str, overrides=None, mechanism=None,
+               integrator: str = "nest"):
     """Read ``models_dir/name.yaml`` and build the model (see :func:`build_model`)."""
-    return build_model(read_model_file(models_dir, name), name, overrides, mechanism)
+    return build_model(read_model_file(models_dir, name), name, overrides, mechanism, integrator)
 
 
 def model_spec(config: dict, model: str, root=".") -> tuple:
     """(NeuronModel with the config's overrides, the spec entries that rebuild it with
-    :func:`model_from_spec`: parameter file, overrides, mechanism, summary)."""
+    :func:`model_from_spec`: parameter file, overrides, mechanism, integrator, summary).
+
+    A spec names its integrator only when it is not NEST's built-in model, so the specs
+    (and every result) of a study with NEST's models stay what they were before the
+    switch existed."""
     mech = config.get("glif_mechanism") if model == "glif_cond" else None
     overrides = config.get("model_params", {}).get(model, {})
+    integrator = config.get("integrator", {}).get(model, "nest")
     raw = read_model_file(Path(root) / config["models_dir"], model)
-    neuron = build_model(raw, model, overrides, mech)
-    return neuron, {"model": model, "model_file": raw, "overrides": overrides,
-                    "mechanism": neuron.mechanism, "neuron": neuron.summary()}
+    neuron = build_model(raw, model, overrides, mech, integrator)
+    entries = {"model": model, "model_file": raw, "overrides": overrides,
+               "mechanism": neuron.mechanism, "neuron": neuron.summary()}
+    if integrator != "nest":
+        entries["integrator"] = integrator
+    return neuron, entries
 
 
 def model_from_config(config: dict, model: str, root=".") -> NeuronModel:

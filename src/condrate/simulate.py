@@ -29,6 +29,7 @@ from .nestrun.kernel import (
     launched_ranks,
     mpi_comm,
 )
+from .nestrun import extension
 from .nestrun.launch import check_vp
 from .nestrun.provenance import provenance
 from .nestrun.recorders import SPIKE_LABEL
@@ -39,6 +40,16 @@ from .protocol import Nodes
 def build(nest, spec) -> Nodes:
     """Create and connect the experiment of ``spec`` (looked up by its kind)."""
     return experiments.get(spec["kind"]).build(nest, model_from_spec(spec), spec)
+
+
+def install_extension(nest, spec) -> dict | None:
+    """Load condrate's NEST module into the reset kernel when the spec's model is in it;
+    return what the manifest records of it (None for NEST's built-in models)."""
+    model = model_from_spec(spec)
+    if not model.needs_extension:
+        return None
+    return {"module": extension.MODULE, "source_hash": extension.install(nest),
+            "nest_model": model.nest_model}
 
 
 PROGRESS_CHUNKS = 10
@@ -89,6 +100,7 @@ def run(spec: dict, out: Path, tasks: int, threads: int, chunks: int = PROGRESS_
     configure_kernel(
         nest, threads=threads, seed=k["seed"], resolution_ms=k["resolution_ms"], data_path=partial
     )
+    module = install_extension(nest, spec)
     nodes = build(nest, spec)
     neurons, recorder = nodes.neurons, nodes.recorders[SPIKE_LABEL]
     simulate_with_progress(nest, float(spec["duration_ms"]), chunks)
@@ -120,6 +132,8 @@ def run(spec: dict, out: Path, tasks: int, threads: int, chunks: int = PROGRESS_
                 spec["config"], k["seed"], k["virtual_processes"], nest.__version__
             ),
         }
+        if module is not None:
+            manifest["extension"] = module
         write_json(partial / "manifest.json", manifest)
         partial.rename(out)
     if comm is not None:

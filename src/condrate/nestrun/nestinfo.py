@@ -11,17 +11,27 @@ import json
 import subprocess
 import sys
 
-from ..params import MODELS
+from ..params import FIXED_STEP_MODELS, MODELS
+from . import extension
 
 
 def query(models=MODELS) -> dict:
+    """NEST's version, MPI support and the parameter names of NEST's models and, where
+    condrate's module is built, of its fixed-step models (``extension``: its source hash,
+    or None when it is not built)."""
     import nest
 
     nest.verbosity = nest.VerbosityLevel.ERROR
+    names = list(models)
+    built = None
+    if extension.is_built():
+        built = extension.install(nest)
+        names += [FIXED_STEP_MODELS[m] for m in models if m in FIXED_STEP_MODELS]
     return {
         "nest_version": nest.__version__,
         "have_mpi": bool(nest.build_info["have_mpi"]),
-        "params": {m: sorted(nest.GetDefaults(m)) for m in models},
+        "params": {m: sorted(nest.GetDefaults(m)) for m in names},
+        "extension": built,
     }
 
 

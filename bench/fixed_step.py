@@ -1,0 +1,138 @@
+"""Cost per neuron per 0.1 ms step of condrate's fixed-step neurons against NEST's own
+models, measured in one run and printed as ratios.
+
+For each model pair (condrate.params.FIXED_STEP_MODELS) and three drives, N unconnected
+neurons of the model's parameter file (models/<model>.yaml) run T ms on one thread;
+NEST's time_simulate / (N x steps) is the cost. Drives:
+  quiet    a constant current at 80 % of rheobase: no spikes, no input events (the update
+           alone; GSL's controller takes its largest steps here);
+  dc       a constant current firing the neuron at about 30 Hz (spikes and resets);
+  poisson  the f-I stage's noisy condition at Delta_g = 20 nS (balanced excitatory and
+           inhibitory Poisson conductances, quanta 1 nS) plus the same suprathreshold
+           current: the input events and the generators' draws are in the cost, as in a
+           network.
+Each measurement is the fastest of REPEATS runs, the two models alternating. Writes
+bench/results/fixed_step.json.
+
+    .venv/bin/python bench/fixed_step.py [--neurons 2000] [--t-sim-ms 1000]
+
+Run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from condrate.fi.experiment import balanced_noise  # noqa: E402
+from condrate.io import write_json  # noqa: E402
+from condrate.params import FIXED_STEP_MODELS, load_model, nest_weight  # noqa: E402
+
+REPEATS = 3
+DRIVES = ("quiet", "dc", "poisson")
+# the drive's constant current per unit of the leak conductance's rheobase g_L (V_th - E_L)
+# (hh_cond_exp_traub has no fixed threshold: its current is set in pA)
+CURRENT = {"quiet": 0.8, "dc": 1.5, "poisson": 1.5}
+HH_CURRENT_PA = {"quiet": 50.0, "dc": 250.0, "poisson": 250.0}
+
+# one measurement in a fresh interpreter (NEST's kernel state and caches start the same)
+JOB = """
+import json, sys, nest
+from condrate.nestrun import extension
+from condrate.params import load_model, nest_weight
+nest.ResetKernel()
+nest.set(local_num_threads=1, resolution=0.1, print_time=False, rng_seed=1)
+extension.install(nest)
+a = json.loads(sys.argv[1])
+model = load_model(a["models_dir"], a["model"], integrator=a["integrator"])
+n = nest.Create(model.nest_model, a["neurons"], params=model.nest_params())
+if model.has_I_e:
+    n.I_e = a["current_pA"]
+else:
+    dc = nest.Create("dc_generator", params={"amplitude": a["current_pA"]})
+    nest.Connect(dc, n)
+for kind, rate, G in a["poisson"]:
+    pg = nest.Create("poisson_generator", params={"rate": rate})
+    w, r = nest_weight(model, kind, G)
+    nest.Connect(pg, n, syn_spec={"weight": w, "receptor_type": r})
+sr = nest.Create("spike_recorder")
+nest.Connect(n, sr)
+nest.Simulate(a["t_sim_ms"])
+steps = a["neurons"] * a["t_sim_ms"] / nest.resolution
+print(json.dumps({"ns_per_neuron_step": nest.GetKernelStatus("time_simulate") / steps * 1e9,
+                  "rate_Hz": sr.n_events / a["neurons"] / a["t_sim_ms"] * 1e3}))
+"""
+
+
+def drive(model, name: str) -> dict:
+    """Constant current (pA) and Poisson inputs [(kind, rate Hz, quantum nS)] of a drive."""
+    if model.V_th_mV is None:
+        current = HH_CURRENT_PA[name]
+    else:
+        current = CURRENT[name] * model.g_L_nS * (model.V_th_mV - model.E_L_mV)
+    poisson = []
+    if name == "poisson":
+        noise = balanced_noise(model, 20.0, {"excitatory": 1.0, "inhibitory": 1.0})
+        poisson = [(k, noise[f"rate_{k}_Hz"], 1.0) for k in ("excitatory", "inhibitory")]
+    return {"current_pA": current, "poisson": poisson}
+
+
+def measure(model: str, integrator: str, drive_args: dict, neurons: int, t_sim_ms: float):
+    args = {"models_dir": str(ROOT / "models"), "model": model, "integrator": integrator,
+            "neurons": neurons, "t_sim_ms": t_sim_ms} | drive_args
+    env = dict(os.environ, PYNEST_QUIET="1")
+    proc = subprocess.run([sys.executable, "-c", JOB, json.dumps(args)], capture_output=True,
+                          text=True, check=True, env=env)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_model(model: str, neurons: int, t_sim_ms: float) -> dict:
+    neuron = load_model(ROOT / "models", model)
+    out = {"model": model, "fixed_step_model": FIXED_STEP_MODELS[neuron.nest_model],
+           "drives": {}}
+    for name in DRIVES:
+        args = drive(neuron, name)
+        runs = {"nest": [], "fixed_step": []}
+        for _ in range(REPEATS):
+            for integrator in runs:
+                runs[integrator].append(measure(model, integrator, args, neurons, t_sim_ms))
+        best = {k: min(v, key=lambda r: r["ns_per_neuron_step"]) for k, v in runs.items()}
+        out["drives"][name] = args | {
+            "ns_per_neuron_step": {k: v["ns_per_neuron_step"] for k, v in best.items()},
+            "rate_Hz": {k: v["rate_Hz"] for k, v in best.items()},
+            "speedup": best["nest"]["ns_per_neuron_step"] / best["fixed_step"]["ns_per_neuron_step"],
+        }
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--models", nargs="+", default=list(FIXED_STEP_MODELS))
+    p.add_argument("--neurons", type=int, default=2000)
+    p.add_argument("--t-sim-ms", type=float, default=1000.0)
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "fixed_step.json")
+    args = p.parse_args(argv)
+    results = [bench_model(m, args.neurons, args.t_sim_ms) for m in args.models]
+    for r in results:
+        for name, d in r["drives"].items():
+            ns = d["ns_per_neuron_step"]
+            print(f"{r['model']:>18} {name:>8}: NEST {ns['nest']:6.0f} ns, fixed step "
+                  f"{ns['fixed_step']:5.0f} ns per neuron-step, {d['speedup']:4.1f}x "
+                  f"(rates {d['rate_Hz']['nest']:.1f} / {d['rate_Hz']['fixed_step']:.1f} Hz)")
+    write_json(args.out, {
+        "machine": {"cpus": os.cpu_count(), "machine": platform.machine(),
+                    "processor": platform.processor(), "python": platform.python_version()},
+        "neurons": args.neurons, "t_sim_ms": args.t_sim_ms, "threads": 1, "repeats": REPEATS,
+        "results": results})
+
+
+if __name__ == "__main__":
+    main()
