@@ -126,7 +126,8 @@ format: setup
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/fixed_step.py
-	$(BIN)/python bench/side_by_side.py
+	$(BIN)/python bench/side_by_side.py --integrator nest
+	$(BIN)/python bench/side_by_side.py --integrator fixed_step
 
 # the README's rate-theory tables, printed from a run's summary.json files (a preset's:
 # make tables RESULTS=results/presets/classical_ai/results)

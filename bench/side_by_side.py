@@ -1,18 +1,15 @@
 """Independent simulations one after another or side by side, on this machine's cores.
 
 The simulations of the default DAG that do not depend on each other: the base network
-and the external-rate sweep of each model (5 runs per model). Three ways of running the
-same list, measured in one run:
-  serial        one at a time, 1 rank x 2 threads (VP = 2, the default);
-  paired_vp1    two at a time, 1 rank x 1 thread each (VP = 1: another random
-                realisation, so every result would change);
-  paired_vp2    two at a time, 1 rank x 2 threads each (VP = 2, the same bytes as
-                serial), OpenMP threads that sleep rather than spin while they wait
-                (OMP_WAIT_POLICY=passive), so that four threads share two cores.
-Reports the wall time of each, and checks that paired_vp2 wrote the same spike files as
-serial. Writes bench/results/side_by_side.json.
+and the external-rate sweep of each model (5 runs per model). Two ways of running the
+same list on two cores, measured in one run:
+  serial   one at a time, 1 rank x 2 threads (VP = 2, the default);
+  paired   two at a time, 1 rank x 1 thread each (VP = 1: another random realisation
+           of every network, so every result would change).
+Never more threads than cores (NEST's OpenMP threads spin while they wait). Reports the
+wall time of each; writes bench/results/side_by_side_<integrator>.json.
 
-    .venv/bin/python bench/side_by_side.py [--models iaf_cond_exp glif_cond] [--t-sim-ms 1200]
+    .venv/bin/python bench/side_by_side.py [--integrator nest|fixed_step] [--models ...]
 
 Run it on an otherwise idle machine.
 """
@@ -20,8 +17,6 @@ Run it on an otherwise idle machine.
 from __future__ import annotations
 
 import argparse
-import filecmp
-import json
 import os
 import platform
 import subprocess
@@ -36,19 +31,19 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from condrate import fixedstep  # noqa: E402
 from condrate.io import write_json  # noqa: E402
 from condrate.nestrun.launch import simulate_argv  # noqa: E402
 from condrate.network import experiment as network  # noqa: E402
 
-WAYS = {  # name: (simulations at a time, threads each, extra environment)
-    "serial": (1, 2, {}),
-    "paired_vp1": (2, 1, {}),
-    "paired_vp2": (2, 2, {"OMP_WAIT_POLICY": "passive"}),
-}
+WAYS = {"serial": (1, 2), "paired": (2, 1)}  # name: (simulations at a time, threads each)
 
 
-def specs(config: dict, models, t_sim_ms) -> list[dict]:
-    runs = ["default"] + [r for r in network.sweep_runs(config) if "ext" in r]
+def specs(config: dict, models, t_sim_ms, integrator: str) -> list[dict]:
+    if integrator == "fixed_step":
+        config = fixedstep.fixed_step_config(config, models, ROOT)
+    sweeps = network.sweep_runs(config)
+    runs = sorted(set(sweeps["base"] + sweeps["ext"]))
     out = []
     for model in models:
         for run in runs:
@@ -60,8 +55,8 @@ def specs(config: dict, models, t_sim_ms) -> list[dict]:
 
 
 def run_all(specs_list, way: str, work: Path) -> float:
-    at_once, threads, env_extra = WAYS[way]
-    env = dict(os.environ, PYNEST_QUIET="1", **env_extra)
+    at_once, threads = WAYS[way]
+    env = dict(os.environ, PYNEST_QUIET="1")
     folder = work / way
     folder.mkdir()
 
@@ -79,34 +74,30 @@ def run_all(specs_list, way: str, work: Path) -> float:
     return time.perf_counter() - t0
 
 
-def same_spikes(a: Path, b: Path) -> bool:
-    files = sorted(p.relative_to(a) for p in a.rglob("*.dat"))
-    return bool(files) and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files)
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--models", nargs="+", default=["iaf_cond_exp", "glif_cond", "hh_cond_exp_traub"])
     p.add_argument("--t-sim-ms", type=float, default=None)
-    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "side_by_side.json")
+    p.add_argument("--integrator", choices=["nest", "fixed_step"], default="nest")
+    p.add_argument("--out", type=Path, default=None,
+                   help="default bench/results/side_by_side_<integrator>.json")
     args = p.parse_args(argv)
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    todo = specs(config, args.models, args.t_sim_ms)
+    todo = specs(config, args.models, args.t_sim_ms, args.integrator)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         walls = {way: run_all(todo, way, work) for way in WAYS}
-        identical = same_spikes(work / "serial", work / "paired_vp2")
     for way, wall in walls.items():
         print(f"{way:>11}: {wall:6.1f} s for {len(todo)} simulations "
               f"({walls['serial'] / wall:.2f}x serial)")
-    print(f"paired_vp2 spikes byte-identical to serial: {identical}")
-    write_json(args.out, {
+    out = args.out or ROOT / "bench" / "results" / f"side_by_side_{args.integrator}.json"
+    write_json(out, {
         "machine": {"cpus": os.cpu_count(), "machine": platform.machine(),
                     "python": platform.python_version()},
+        "integrator": args.integrator,
         "simulations": [f"{s['model']}/{s['run']}" for s in todo],
-        "ways": {w: {"at_once": a, "threads": t, "environment": e} for w, (a, t, e) in WAYS.items()},
-        "wall_s": walls, "speedup_over_serial": {w: walls["serial"] / v for w, v in walls.items()},
-        "paired_vp2_identical_to_serial": identical})
+        "ways": {w: {"at_once": a, "threads": t} for w, (a, t) in WAYS.items()},
+        "wall_s": walls, "speedup_over_serial": {w: walls["serial"] / v for w, v in walls.items()}})
 
 
 if __name__ == "__main__":

@@ -92,7 +92,7 @@ EXPERIMENT_PATHS = "|".join(
     for e in experiments.registry().values()
 )
 
-SHARED_KEYS = ("models_dir", "model_params", "glif_mechanism", "nest")
+SHARED_KEYS = ("models_dir", "model_params", "integrator", "glif_mechanism", "nest")
 
 
 def stage_config(*sections):
