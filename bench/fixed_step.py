@@ -8,9 +8,9 @@ NEST's time_simulate / (N x steps) is the cost. Drives:
            alone; GSL's controller takes its largest steps here);
   dc       a constant current firing the neuron at about 30 Hz (spikes and resets);
   poisson  the f-I stage's noisy condition at Delta_g = 20 nS (balanced excitatory and
-           inhibitory Poisson conductances, quanta 1 nS) plus the same suprathreshold
-           current: the input events and the generators' draws are in the cost, as in a
-           network.
+           inhibitory Poisson conductances, quanta 1 nS) plus 1.2 x the rheobase of that
+           total conductance: the input events and the generators' draws are in the
+           cost, as in a network.
 Each measurement is the fastest of REPEATS runs, the two models alternating. Writes
 bench/results/fixed_step.json.
 
@@ -38,9 +38,11 @@ from condrate.params import FIXED_STEP_MODELS, load_model, nest_weight  # noqa: 
 
 REPEATS = 3
 DRIVES = ("quiet", "dc", "poisson")
-# the drive's constant current per unit of the leak conductance's rheobase g_L (V_th - E_L)
-# (hh_cond_exp_traub has no fixed threshold: its current is set in pA)
-CURRENT = {"quiet": 0.8, "dc": 1.5, "poisson": 1.5}
+# the drive's constant current per unit of the deterministic rheobase (g_L + Delta_g)
+# (V_th - E_L), Delta_g the drive's mean added conductance (hh_cond_exp_traub has no fixed
+# threshold: its current is set in pA)
+DELTA_G_NS = {"quiet": 0.0, "dc": 0.0, "poisson": 20.0}
+CURRENT = {"quiet": 0.8, "dc": 1.5, "poisson": 1.2}
 HH_CURRENT_PA = {"quiet": 50.0, "dc": 250.0, "poisson": 250.0}
 
 # one measurement in a fresh interpreter (NEST's kernel state and caches start the same)
@@ -77,10 +79,11 @@ def drive(model, name: str) -> dict:
     if model.V_th_mV is None:
         current = HH_CURRENT_PA[name]
     else:
-        current = CURRENT[name] * model.g_L_nS * (model.V_th_mV - model.E_L_mV)
+        g_total = model.g_L_nS + DELTA_G_NS[name]
+        current = CURRENT[name] * g_total * (model.V_th_mV - model.E_L_mV)
     poisson = []
-    if name == "poisson":
-        noise = balanced_noise(model, 20.0, {"excitatory": 1.0, "inhibitory": 1.0})
+    if DELTA_G_NS[name]:
+        noise = balanced_noise(model, DELTA_G_NS[name], {"excitatory": 1.0, "inhibitory": 1.0})
         poisson = [(k, noise[f"rate_{k}_Hz"], 1.0) for k in ("excitatory", "inhibitory")]
     return {"current_pA": current, "poisson": poisson}
 
@@ -113,20 +116,37 @@ def bench_model(model: str, neurons: int, t_sim_ms: float) -> dict:
     return out
 
 
+def table(results: list) -> str:
+    """The README's table: ns per neuron-step, NEST / fixed step, and the ratio."""
+    rows = ["| model (NEST / fixed step) | " + " | ".join(
+        f"{d}: ns per neuron-step, ratio" for d in DRIVES) + " | rates (Hz) |",
+        "|---|" + "---|" * (len(DRIVES) + 1)]
+    for r in results:
+        cells = []
+        for name in DRIVES:
+            d = r["drives"][name]
+            ns = d["ns_per_neuron_step"]
+            cells.append(f"{ns['nest']:.0f} / {ns['fixed_step']:.0f}, **{d['speedup']:.1f} ×**")
+        rates = " · ".join(f"{r['drives'][n]['rate_Hz']['nest']:.1f} / "
+                           f"{r['drives'][n]['rate_Hz']['fixed_step']:.1f}" for n in DRIVES)
+        rows.append(f"| {r['model']} / {r['fixed_step_model']} | " + " | ".join(cells)
+                    + f" | {rates} |")
+    return "\n".join(rows)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--models", nargs="+", default=list(FIXED_STEP_MODELS))
     p.add_argument("--neurons", type=int, default=2000)
     p.add_argument("--t-sim-ms", type=float, default=1000.0)
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "fixed_step.json")
+    p.add_argument("--print", action="store_true", help="print the table of --out, no runs")
     args = p.parse_args(argv)
+    if args.print:
+        print(table(json.loads(args.out.read_text())["results"]))
+        return
     results = [bench_model(m, args.neurons, args.t_sim_ms) for m in args.models]
-    for r in results:
-        for name, d in r["drives"].items():
-            ns = d["ns_per_neuron_step"]
-            print(f"{r['model']:>18} {name:>8}: NEST {ns['nest']:6.0f} ns, fixed step "
-                  f"{ns['fixed_step']:5.0f} ns per neuron-step, {d['speedup']:4.1f}x "
-                  f"(rates {d['rate_Hz']['nest']:.1f} / {d['rate_Hz']['fixed_step']:.1f} Hz)")
+    print(table(results))
     write_json(args.out, {
         "machine": {"cpus": os.cpu_count(), "machine": platform.machine(),
                     "processor": platform.processor(), "python": platform.python_version()},

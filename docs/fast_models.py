@@ -16,8 +16,10 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -46,15 +48,24 @@ INTEGRATORS = ("nest", "fixed_step")
 
 
 def run(spec: dict, folder: Path) -> tuple[SpikeTrains, Path]:
-    """One simulation as the workflow runs it (1 rank x VP threads), then the gather."""
-    folder.mkdir(parents=True, exist_ok=True)
-    spec_path = folder / "spec.json"
-    write_json(spec_path, spec)
-    threads = spec["kernel"]["virtual_processes"]
-    subprocess.run(simulate_argv(spec_path, folder / "sim", 1, threads), check=True,
-                   capture_output=True)
-    gather_spikes(folder / "sim", folder / "spikes.parquet")
+    """One simulation as the workflow runs it (1 rank x VP threads), then the gather;
+    a finished folder (its spikes.parquet) is read, not run again."""
+    if not (folder / "spikes.parquet").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        spec_path = folder / "spec.json"
+        write_json(spec_path, spec)
+        threads = spec["kernel"]["virtual_processes"]
+        subprocess.run(simulate_argv(spec_path, folder / "sim", 1, threads), check=True,
+                       capture_output=True)
+        gather_spikes(folder / "sim", folder / "spikes.parquet")
     return SpikeTrains.read(folder / "spikes.parquet"), folder / "sim"
+
+
+def run_all(jobs: list, vp: int) -> None:
+    """Run (spec, folder) pairs, as many at a time as the cores hold their VPs."""
+    workers = max(1, (os.cpu_count() or 1) // vp)
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda job: run(*job), jobs))
 
 
 def with_integrator(config: dict, integrator: str, model: str) -> dict:
@@ -62,14 +73,19 @@ def with_integrator(config: dict, integrator: str, model: str) -> dict:
     return fixedstep.fixed_step_config(cfg, [model], ROOT) if integrator == "fixed_step" else cfg
 
 
-def fi_rates(config: dict, model: str, integrator: str, step_ms: float, work: Path):
-    """ISI rates (Hz) of the deterministic f-I grid (three levels) at one resolution."""
+def fi_job(config: dict, model: str, integrator: str, step_ms: float, work: Path):
+    """(spec, folder) of the deterministic f-I grid (three levels) at one resolution."""
     cfg = with_integrator(config, integrator, model)
     cfg["fi"].update(conditions=["deterministic"], delta_g_nS=[0.0, 20.0, 40.0],
                      duration_ms=2000.0, warmup_ms=500.0)
     cfg["fi"]["per_model"][model]["drive_mV"]["num"] = 61
     cfg["nest"]["resolution_ms"] = step_ms
-    trains, _ = run(fi.fi_spec(cfg, model, ROOT), work / f"fi-{model}-{integrator}-{step_ms}")
+    return fi.fi_spec(cfg, model, ROOT), work / f"fi-{model}-{integrator}-{step_ms}"
+
+
+def fi_rates(config: dict, model: str, integrator: str, step_ms: float, work: Path):
+    """ISI rates (Hz) of the deterministic f-I grid at one resolution (run if missing)."""
+    trains, _ = run(*fi_job(config, model, integrator, step_ms, work))
     return fixedstep.isi_rates_Hz(trains.index, trains.times_ms, trains.n_neurons, 500.0)
 
 
@@ -89,15 +105,20 @@ def step_study(config: dict, model: str, work: Path) -> dict:
     return out
 
 
+def seed_job(config: dict, model: str, integrator: str, seed: int, work: Path):
+    cfg = with_integrator(config, integrator, model)
+    cfg["nest"]["seed"] = seed
+    return (network.network_spec(cfg, model, "default", ROOT),
+            work / f"net-{model}-{integrator}-{seed}")
+
+
 def seed_study(config: dict, model: str, seeds, work: Path) -> dict:
     """The default network per seed and integrator: E and I rate, CV, Fano."""
     out = {i: [] for i in INTEGRATORS}
     for seed in seeds:
         for i in INTEGRATORS:
-            cfg = with_integrator(config, i, model)
-            cfg["nest"]["seed"] = seed
-            spec = network.network_spec(cfg, model, "default", ROOT)
-            trains, sim = run(spec, work / f"net-{model}-{i}-{seed}")
+            spec, folder = seed_job(config, model, i, seed, work)
+            trains, sim = run(spec, folder)
             st = network_stats(spec, trains, read_state(sim))
             out[i].append({p: fixedstep.network_statistics(st, p) for p in ("E", "I")})
     means = {i: {p: {k: float(np.mean([s[p][k] for s in v])) for k in v[0][p]}
@@ -233,6 +254,11 @@ def main(argv=None):
     out = args.ref_dir / "results" / "fixed_step"
     work = args.work or out / "runs"
     seeds = [config["nest"]["seed"] + k for k in range(args.seeds)]
+    run_all([fi_job(config, m, i, h, work) for m in MODELS for i in INTEGRATORS
+             for h in STEPS_MS] + [fi_job(config, m, "fixed_step", REFERENCE_STEP_MS, work)
+                                   for m in MODELS]
+            + [seed_job(config, m, i, s, work) for m in MODELS for i in INTEGRATORS
+               for s in seeds], config["nest"]["virtual_processes"])
     validation = {
         "runs": fixedstep.compare_runs(args.ref_dir, args.fast_dir, MODELS),
         "steps": {m: step_study(config, m, work) for m in MODELS},

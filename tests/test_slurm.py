@@ -33,10 +33,11 @@ COMPARED = [
 MAPPED = ["results/map/{m}/map.csv", "results/map/{m}/selfconsistent/g1/spikes.parquet"]
 
 
-def test_profile_launches_every_simulation_rule_as_mpi():
-    """Every rule that runs condrate.simulate must be in the profile's set-resources and
-    set-threads (else the plugin gets tasks = 1 and refuses it as an MPI job) and in
-    common.smk's SIMULATION_RULES (the VP check). There is one: `simulate`."""
+def test_profile_launches_every_simulation_rule_with_srun():
+    """Every rule that runs condrate.simulate must be in the profile's set-resources (its
+    launcher: srun) without tasks or threads of its own (the config's parallel section
+    sets them, so the VP check holds for every config), and in common.smk's
+    SIMULATION_RULES (the VP check). There is one: `simulate`."""
     import re
 
     import yaml
@@ -48,7 +49,10 @@ def test_profile_launches_every_simulation_rule_as_mpi():
                 rules.add(name)
     assert rules == {"simulate"}
     profile = yaml.safe_load((ROOT / "workflow" / "profiles" / "slurm" / "config.yaml").read_text())
-    assert rules <= set(profile["set-resources"]) and rules <= set(profile["set-threads"])
+    assert rules <= set(profile["set-resources"])
+    assert all(profile["set-resources"][r]["mpi"].startswith("srun") for r in rules)
+    assert not any("tasks" in profile["set-resources"][r] for r in rules)
+    assert "set-threads" not in profile
     common = (ROOT / "workflow" / "rules" / "common.smk").read_text()
     assert all(f'"{r}"' in common for r in rules)
 
@@ -63,7 +67,9 @@ def slurm_run(tmp_path_factory):
            str(base / "state"), "--",
            *snakemake_cmd(work, "all", "map", "--workflow-profile",
                           str(ROOT / "workflow" / "profiles" / "slurm"),
-                          "--configfile", str(ROOT / "config" / "tiny.yaml"))]
+                          "--configfile", str(ROOT / "config" / "tiny.yaml"),
+                          # the tiny config's 2 VPs as 2 ranks x 1 thread (one per node)
+                          str(ROOT / "tests" / "slurm" / "two_ranks.yaml"))]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return work

@@ -26,6 +26,14 @@ pytestmark = pytest.mark.nest
 MODELS = list(FIXED_STEP_MODELS)
 
 
+@pytest.fixture
+def study(default_config):
+    """The default study at 2 VPs (1 rank x 2 threads, as helpers.simulate launches)."""
+    default_config["nest"]["virtual_processes"] = 2
+    default_config["parallel"]["threads"] = 2
+    return default_config
+
+
 def run_nest(code: str) -> dict:
     """Run ``code`` in a fresh interpreter with NEST and condrate's module loaded (NEST
     stays out of the pytest process); it prints one JSON line."""
@@ -119,10 +127,10 @@ def fi_config(config, model, conditions, levels, num):
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_deterministic_fi_curves_agree_within_1_percent(tmp_path, default_config, model):
+def test_deterministic_fi_curves_agree_within_1_percent(tmp_path, study, model):
     """Regular firing, rates from inter-spike intervals, 5-200 Hz at three conductance
     levels of the default f-I grid."""
-    cfg = fi_config(default_config, model, ["deterministic"], [0.0, 20.0, 40.0], 61)
+    cfg = fi_config(study, model, ["deterministic"], [0.0, 20.0, 40.0], 61)
     runs = both(tmp_path, cfg, model, lambda c: fi.fi_spec(c, model, ROOT), "fi")
     rates = {k: fixedstep.isi_rates_Hz(t.index, t.times_ms, t.n_neurons, 500.0)
              for k, (_, t, _) in runs.items()}
@@ -132,10 +140,10 @@ def test_deterministic_fi_curves_agree_within_1_percent(tmp_path, default_config
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_noisy_fi_curves_agree_within_3_percent(tmp_path, default_config, model):
+def test_noisy_fi_curves_agree_within_3_percent(tmp_path, study, model):
     """Balanced Poisson conductance input (the f-I stage's noisy condition), spike-count
     rates over 1.5 s."""
-    cfg = fi_config(default_config, model, ["noisy"], [10.0, 40.0], 61)
+    cfg = fi_config(study, model, ["noisy"], [10.0, 40.0], 61)
     runs = both(tmp_path, cfg, model, lambda c: fi.fi_spec(c, model, ROOT), "noisy")
     rates = {k: fi.fi_curves(s, t)["rate_Hz"] for k, (s, t, _) in runs.items()}
     summary = fixedstep.band_summary(rates["fixed_step"], rates["nest"], 5.0, 200.0)
@@ -144,11 +152,11 @@ def test_noisy_fi_curves_agree_within_3_percent(tmp_path, default_config, model)
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_open_loop_grid_agrees_within_3_percent(tmp_path, default_config, model):
+def test_open_loop_grid_agrees_within_3_percent(tmp_path, study, model):
     """The theory stage's open-loop grid (unconnected neurons, the network's synapses and
     in-degrees, 50 conditions): condition means where NEST's model fires >= 1 Hz."""
-    default_config["theory"]["openloop"]["neurons_per_condition"] = 10
-    runs = both(tmp_path, default_config, model,
+    study["theory"]["openloop"]["neurons_per_condition"] = 10
+    runs = both(tmp_path, study, model,
                 lambda c: openloop.openloop_spec(c, model, ROOT), "openloop")
     rates = {k: np.asarray(openloop.condition_rates(s, t)["rate_Hz"])
              for k, (s, t, _) in runs.items()}
@@ -158,18 +166,18 @@ def test_open_loop_grid_agrees_within_3_percent(tmp_path, default_config, model)
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_network_statistics_agree_within_5_percent_over_seeds(tmp_path, default_config, model):
+def test_network_statistics_agree_within_5_percent_over_seeds(tmp_path, study, model):
     """The default network at half size (the validity map's points: same in-degrees),
     three seeds per integrator: the spikes differ, the seed means of the E population's
     rate, ISI CV and Fano factor must not (by more than 5 %). A run's rate wanders by
     about 3.6 % from seed to seed over 0.8 s (hh_cond_exp_traub, measured); 2.8 s halve
     that, so that three seeds resolve 5 %."""
-    default_config["network"].update(N_E=2000, N_I=500, t_sim_ms=3000.0)
+    study["network"].update(N_E=2000, N_I=500, t_sim_ms=3000.0)
     means = {}
     for integrator in ("nest", "fixed_step"):
         values = []
         for seed in (11, 12, 13):
-            cfg = json.loads(json.dumps(default_config))
+            cfg = json.loads(json.dumps(study))
             cfg["nest"]["seed"] = seed
             if integrator == "fixed_step":
                 cfg = fixedstep.fixed_step_config(cfg, [model], ROOT)

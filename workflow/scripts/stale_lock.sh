@@ -3,6 +3,7 @@
 # or condrate process works in it (a run killed by SIGKILL or a power loss leaves its
 # lock behind, and the next run would refuse to start). Exit 1 when there is no lock,
 # or a live run holds it (that run's lock must stay). Usage: stale_lock.sh DIR
+[ -d "${1:-.}" ] || exit 1  # a folder that does not exist yet holds no lock
 dir=$(realpath "${1:-.}")
 locks="$dir/.snakemake/locks"
 [ -d "$locks" ] && [ -n "$(ls -A "$locks")" ] || exit 1

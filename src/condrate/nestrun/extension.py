@@ -38,14 +38,22 @@ def venv_prefix() -> Path:
 
 
 def _nest_config_text(prefix: Path = None) -> str:
-    """``nest-config`` with its build-time prefix replaced by the installed package."""
+    """NEST's ``nest-config`` script: the virtualenv's (its build-time prefix, which pip's
+    temporary build folder left behind, replaced by the installed package), else the
+    one on PATH (e.g. a site's NEST module), as it is."""
     prefix = prefix or venv_prefix()
     original = prefix / "bin" / "nest-config"
     if not original.exists():
-        raise ConfigError(f"no {original}: NEST is not installed in {prefix} (run make setup)")
+        found = shutil.which("nest-config")
+        if found is None:
+            raise ConfigError(f"no nest-config in {prefix / 'bin'} or on PATH: NEST is not "
+                              "installed here (run make setup)")
+        original = Path(found)
     text = original.read_text()
     old = next(line.split("=", 1)[1].strip('"') for line in text.splitlines()
                if line.startswith("prefix="))
+    if Path(old).exists():
+        return text
     package = Path(sysconfig.get_paths()["platlib"]) / "nest"
     return text.replace(old, str(package))
 
