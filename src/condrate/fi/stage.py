@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from ..io import read_csv, read_json, write_csv, write_json
 from ..nestrun.spikes import read_spike_meta
-from ..plotstyle import save
 from ..spiketrains import SpikeTrains
-from . import experiment, plots
-from . import fit as fit_module
+from . import experiment
 
 
 def write_fi_curves(spec, spikes, curves) -> None:
@@ -24,6 +22,8 @@ def write_fi_curves(spec, spikes, curves) -> None:
 
 
 def write_threshold_fit(curves, spikes, spec, fit) -> None:
+    from . import fit as fit_module  # scipy.stats and .optimize: this rule's own
+
     spec_d = read_json(spec)
     result = fit_module.threshold_fit(
         read_csv(curves), spec_d["fit_band_Hz"], spec_d["config"]["fi"]["rheobase_Hz"],
@@ -33,4 +33,7 @@ def write_threshold_fit(curves, spikes, spec, fit) -> None:
 
 
 def plot_fi_shift(curves, fit, model: str, figure) -> None:
+    from ..plotstyle import save  # matplotlib: only the figure rule imports it
+    from . import plots
+
     save(plots.fi_shift_figure(read_csv(curves), read_json(fit), model), *figure)

@@ -8,7 +8,6 @@ from ..criteria import AI_CRITERIA
 from ..io import read_csv, read_json, write_csv, write_json
 from ..nestrun.spikes import read_state
 from ..params import model_from_spec
-from ..plotstyle import save
 from ..spiketrains import SpikeTrains
 from ..synapses import network_inputs
 from . import balance, stats
@@ -136,6 +135,7 @@ def write_k_scaling(stats_paths, out_csv) -> None:
 
 
 def plot_activity(spikes, stats, model, run, figure) -> None:
+    from ..plotstyle import save  # matplotlib: only the figure rules import it
     from . import plots
 
     fig = plots.activity_figure(SpikeTrains.read(spikes), read_json(stats), f"{model} {run}")
@@ -143,6 +143,7 @@ def plot_activity(spikes, stats, model, run, figure) -> None:
 
 
 def plot_sweeps(ext_csv, ext_json, step_csv, step_json, k_csv, model, pdfs, pngs) -> None:
+    from ..plotstyle import save
     from . import plots
 
     figs = [plots.ext_sweep_figure(read_csv(ext_csv), read_json(ext_json), model),

@@ -19,13 +19,22 @@ from pathlib import Path
 from ..io import read_csv, read_json, write_csv, write_json
 from ..nestrun.spikes import read_spike_meta
 from ..params import model_from_spec
-from ..plotstyle import save
 from ..spiketrains import SpikeTrains
-from . import convergence, dynamics, openloop, plots
+from . import convergence, dynamics, openloop
 from . import feedback as fb
 from . import rate_model as rt
 from . import selfconsistent as sc
 from . import verification as ver
+
+
+def _save(draw: str, figure, *args) -> None:
+    """Draw with theory.plots.<draw>(*args) and save to figure = (pdf, png); matplotlib
+    is imported here, so that the rules without a figure (derive, calibrate, open loop)
+    do not load it."""
+    from ..plotstyle import save
+    from . import plots
+
+    save(getattr(plots, draw)(*args), *figure)
 
 
 def _one(files):
@@ -94,7 +103,7 @@ def write_selfconsistent(specs, spikes, sims, network_sim, selfconsistent, cost,
         "size": {"generations": len(specs), "neurons_per_generation": A * L * N,
                  "simulated_ms_per_generation": specs[-1]["duration_ms"]},
         "provenance": trains[-1].meta["provenance"]})
-    save(plots.selfconsistent_convergence(preds, specs[-1]["model"]), *figure)
+    _save("selfconsistent_convergence", figure, preds, specs[-1]["model"])
     per_generation = [simulate_seconds(x) for x in sims]
     network = simulate_seconds(_one(network_sim))
     write_json(cost, {"simulate_s_per_generation": per_generation,
@@ -117,8 +126,8 @@ def write_closedloop(fit, base_spec, ext, calibration, selfconsistent, closedloo
     check = ver.selfconsistent_check(iterated["predictions"], stats)
     write_json(closedloop, {"rows": rows, "diagnostics": diagnostics, "selfconsistent": check})
     curves = ver.theory_curves(p, model, [s["network"]["nu_ext_Hz"] for s in stats], cal)
-    save(plots.rates_vs_input(rows, curves, model.name, diagnostics, iterated["predictions"]),
-         *figure)
+    _save("rates_vs_input", figure, rows, curves, model.name, diagnostics,
+          iterated["predictions"])
 
 
 def write_feedback(fit, base_spec, fb_spec, fb_spikes, rows, fb_csv, fb_json, figure) -> None:
@@ -134,7 +143,7 @@ def write_feedback(fit, base_spec, fb_spec, fb_spikes, rows, fb_csv, fb_json, fi
                          "settings": spec["feedback"], "loop_gains": records,
                          "provenance": spikes.meta["provenance"]})
     curves = ver.feedback_curves(model, p, spec["feedback"])
-    save(plots.uniform_feedback(table, records, curves, model.name), *figure)
+    _save("uniform_feedback", figure, table, records, curves, model.name)
 
 
 def write_step(fit, base_spec, step_csv, step_json, provenance, dynamics_csv, dynamics_json,
@@ -144,7 +153,7 @@ def write_step(fit, base_spec, step_csv, step_json, provenance, dynamics_csv, dy
     table, summary = dynamics.model_step_response(p, model, read_json(step_json), read_csv(step_csv))
     write_csv(dynamics_csv, table, list(table))
     write_json(dynamics_json, summary | {"provenance": _provenance(provenance)})
-    save(plots.step_dynamics(table, summary, model.name), *figure)
+    _save("step_dynamics", figure, table, summary, model.name)
 
 
 def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, csv, summary,
@@ -159,5 +168,5 @@ def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, 
                                "selfconsistent": closed["selfconsistent"]}
     write_csv(csv, rows, ver.COLUMNS)
     write_json(summary, out)
-    save(plots.predicted_vs_simulated(rows, out, model), *figure)
+    _save("predicted_vs_simulated", figure, rows, out, model)
     return out
