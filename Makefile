@@ -14,7 +14,7 @@ DIR ?= .
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: setup run run-fast fast-models unlock tiny aeif classical-ai mean-driven large map paper report export test lint format bench figures tables clean
+.PHONY: setup run run-fast fast-models dag-times unlock tiny aeif classical-ai mean-driven large map paper report export test lint format bench figures tables clean
 
 # A run killed by SIGKILL (or a power loss) leaves Snakemake's lock behind: every target
 # that runs the workflow releases a stale lock first (never a live run's), then
@@ -120,6 +120,11 @@ lint: setup
 
 format: setup
 	$(BIN)/snakefmt Snakefile workflow/rules
+
+# where the default run's time goes (Snakemake's benchmarks summed by kind of job), with
+# NEST's models (.) and with the fixed-step neurons (make run-fast)
+dag-times: setup
+	$(BIN)/python bench/dag_time.py --exclude map . results/presets/fixed_step
 
 # benchmarks (bench/results/*.json): the network stage, the fixed-step neurons' cost per
 # neuron-step against NEST's models, independent simulations serial or side by side

@@ -1,13 +1,15 @@
-"""Print the README's rate-theory tables from a run's summary.json files.
+"""Print the README's tables from a run's results.
 
     python docs/summary_tables.py [RESULTS]      (make tables)
 
-Per model and experiment: the median (90th percentile) relative error of each
+The f-I fits, the base network's statistics and the balanced-state experiments; then
+the rate theory: per model and experiment, the median (90th percentile) relative error of each
 transfer function in the 1-50 Hz band (the headline), the number of points there,
 the all-points (>= 1 Hz) median, and the open-loop error at the network's own
 operating point.
 """
 
+import csv
 import json
 import sys
 from pathlib import Path
@@ -56,6 +58,106 @@ def main(results="results") -> None:
         cond = op["condition"].split(";")[:3]
         print(f"| {path.parent.name} | {', '.join(c.split('=')[1] for c in cond)} Hz | "
               f"{op['simulated_Hz']:.2f} Hz | " + " | ".join(preds) + " |")
+
+
+MODEL_ORDER = ("iaf_cond_exp", "glif_cond", "hh_cond_exp_traub", "aeif_cond_exp")
+
+
+def models_in(folder: Path, name: str) -> list:
+    """The model folders under ``folder`` that hold ``name``, in the README's order."""
+    found = {p.parent.name if p.parent.parent == folder else p.parents[1].name
+             for p in folder.glob(f"*/{name}")}
+    return [m for m in MODEL_ORDER if m in found] + sorted(found - set(MODEL_ORDER))
+
+
+def fi_table(results="results") -> None:
+    """Per model and condition: the joint fit's v_theta with its 95 % t-interval, v_theta
+    from the rheobase, gain, R^2 and the gain ratio at the largest added conductance."""
+    root = Path(results) / "fi"
+    print("| model | condition | v_θ joint fit (mV) [95 % CI] | v_θ from rheobase (mV) | "
+          "β (Hz/pA) | R² | gain ratio at +40 nS |")
+    print("|---|---|---|---|---|---|---|")
+    for model in models_in(root, "threshold_fit.json"):
+        fit = json.loads((root / model / "threshold_fit.json").read_text())
+        for k, cond in enumerate(c for c in ("deterministic", "noisy") if c in fit):
+            f = fit[cond]
+            lo, hi = f["v_theta_ci_mV"]
+            print(f"| {model if k == 0 else ''} | {cond} | {f['v_theta_mV']:.2f} [{lo:.2f}, "
+                  f"{hi:.2f}] | {f['v_theta_rheobase_mV']:.2f} | {f['gain_Hz_per_pA']:.3f} | "
+                  f"{f['r2']:.3f} | {f['gain_ratio'][-1]:.2f} |")
+
+
+def num(x: float) -> str:
+    """An integer with a typographic minus, as the README writes it."""
+    return f"{x:.0f}".replace("-", "−")
+
+
+def network_table(results="results", run="default") -> None:
+    """Per model: the base network's rates, E statistics, input currents and AI verdict."""
+    root = Path(results) / "network"
+    print("| model | E rate (Hz) | I rate (Hz) | CV ISI (E) | pairwise corr. (E, 10 ms bins, "
+          "1000 pairs) | χ (E, 5 ms) | Fano (E, 100 ms) | I_ex / I_in / I_total (pA, E) | AI |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for model in models_in(root, f"{run}/stats.json"):
+        st = json.loads((root / model / run / "stats.json").read_text())
+        E, I, inp = st["populations"]["E"], st["populations"]["I"], st["inputs"]["E"]
+        print(f"| {model} | {E['rate_Hz']:.1f} | {I['rate_Hz']:.1f} | {E['cv_isi']['mean']:.2f} | "
+              f"{E['correlation']['mean']:.4f} | {E['chi']:.3f} | {E['fano']['mean']:.2f} | "
+              f"{num(inp['I_ex_pA'])} / {num(inp['I_in_pA'])} / {num(inp['I_total_pA'])} | "
+              f"{'yes' if st['ai_state']['asynchronous_irregular'] else 'no'} |")
+
+
+def balanced_state_table(results="results") -> None:
+    """Per model: the external-rate sweep's slope (and the balance equation's), the step
+    response time, tau_m and tau_eff, and the K sweep's E inputs."""
+    root = Path(results) / "network"
+    print("| model | rate vs ν_ext: slope E (R²) | balance-eq. slope at ⟨V_m⟩ | at V_th | "
+          "step: 63 % response (ms) | τ_m (ms) | τ_eff (ms) | K 100→200→400: I_ex (pA) | "
+          "I_total (pA) | s.d. of total (pA) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for model in models_in(root, "ext_sweep.json"):
+        ext = json.loads((root / model / "ext_sweep.json").read_text())["E"]
+        step = json.loads((root / model / "step_response.json").read_text())
+        rows = [r for r in csv.DictReader(open(root / model / "k_scaling.csv"))
+                if r["population"] == "E"]
+        at_th = ext.get("slope_predicted_Hz_V_th")  # none without a fixed threshold
+        k = {key: " → ".join(f"{float(r[key]):.0f}" for r in rows)
+             for key in ("I_ex_pA", "I_total_pA", "I_total_sd_pA")}
+        print(f"| {model} | {ext['slope']:.2f} ({ext['r2']:.2f}) | "
+              f"{ext['slope_predicted_Hz_V_mean']:.2f} | "
+              f"{'n/a' if at_th is None else f'{at_th:.2f}'} | {step['response_time_ms']:.1f} | "
+              f"{step['tau_m_ms']:.1f} | {step['tau_eff_ms']:.2f} | {k['I_ex_pA']} | "
+              f"{k['I_total_pA']} | {k['I_total_sd_pA']} |")
+
+
+def span(values, fmt="{:.2g}") -> str:
+    lo, hi = min(values), max(values)
+    return fmt.format(lo) if fmt.format(lo) == fmt.format(hi) else f"{fmt.format(lo)}–{fmt.format(hi)}"
+
+
+def diagnostics_table(results="results") -> None:
+    """The closed-loop diagnostics (they take second-order statistics from NEST, so they
+    are no prediction): per model over the external-rate sweep, the conductance variance
+    over Campbell's Poisson variance, the network's Fano factors, f (ii) at the simulated
+    rates with Poisson and with the measured variance against NEST's E rate, and the
+    median error of f (ii) with the recurrent variances scaled by the measured Fano."""
+    print("| model | variance / Poisson: g_ex | g_in | Fano (E, I) | f (ii) at the simulated "
+          "rates: Poisson / measured variance (Hz) | NEST E (Hz) | Fano-scaled f (ii): "
+          "median error |")
+    print("|---|---|---|---|---|---|---|")
+    root = Path(results) / "theory"
+    for model in models_in(root, "summary.json"):
+        d = json.loads((root / model / "summary.json").read_text())["closed_loop_diagnostics"]
+        runs = d["runs"]
+        var = {k: [r["conductance_variance_over_poisson"][k] for r in runs]
+               for k in ("excitatory", "inhibitory")}
+        fano = [r[k] for r in runs for k in ("fano_E", "fano_I")]
+        at = {k: [r["f_fluct_at_simulated_rates_Hz"][k] for r in runs]
+              for k in ("poisson", "measured_variance")}
+        print(f"| {model} | {span(var['excitatory'])} × | {span(var['inhibitory'])} × | "
+              f"{span(fano)} | {span(at['poisson'])} / {span(at['measured_variance'])} | "
+              f"{span([r['simulated_Hz'][0] for r in runs])} | "
+              f"{pct(d['fluct_fano_median_rel_error'])} |")
 
 
 def rate(x) -> str:
@@ -157,7 +259,15 @@ def map_table(results="results") -> None:
 
 
 if __name__ == "__main__":
+    fi_table(*sys.argv[1:2])
+    print()
+    network_table(*sys.argv[1:2])
+    print()
+    balanced_state_table(*sys.argv[1:2])
+    print()
     main(*sys.argv[1:2])
+    print()
+    diagnostics_table(*sys.argv[1:2])
     print()
     threshold_errors(*sys.argv[1:2])
     print()

@@ -8,13 +8,24 @@ from helpers import ROOT
 README = (ROOT / "README.md").read_text()
 
 
+def tracked() -> set:
+    return set(subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.split())
+
+
 def test_every_figure_the_readme_shows_is_a_tracked_file():
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
     assert images
-    tracked = set(subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                                 check=True).stdout.split())
-    missing = [i for i in images if not i.startswith("http") and i not in tracked]
+    missing = [i for i in images if not i.startswith("http") and i not in tracked()]
     assert not missing, f"README shows files that are not in the repository: {missing}"
+
+
+def test_every_figure_the_docs_show_is_a_tracked_file():
+    files = tracked()
+    for doc in (ROOT / "docs").glob("*.md"):
+        images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", doc.read_text())
+        missing = [i for i in images if f"docs/{i}" not in files]
+        assert not missing, f"{doc.name} shows files that are not in the repository: {missing}"
 
 
 def test_the_derivation_is_cited_as_published():
