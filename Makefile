@@ -84,9 +84,11 @@ run-fast: setup
 
 # the fixed-step neurons validated against NEST's models: the default study with both
 # (make run, make run-fast), then docs/fast_models.py (results/fixed_step/validation.json,
-# docs/figures/fast_models.png and the tables of docs/fast-models.md)
+# docs/figures/fast_models.png and the tables of docs/fast-models.md) and
+# docs/hh_substeps.py (the sub-step variants of hh_cond_exp_traub_rl)
 fast-models: run run-fast
 	$(BIN)/python docs/fast_models.py . results/presets/fixed_step
+	$(BIN)/python docs/hh_substeps.py
 
 # the validity map (config map section): network operating points over g and nu_ext per
 # model, results/map/<model>/map.csv, .json and results/figures/map_<model>.pdf; it runs

@@ -88,8 +88,9 @@ def drive(model, name: str) -> dict:
     return {"current_pA": current, "poisson": poisson}
 
 
-def measure(model: str, integrator: str, drive_args: dict, neurons: int, t_sim_ms: float):
-    args = {"models_dir": str(ROOT / "models"), "model": model, "integrator": integrator,
+def measure(model: str, integrator: str, drive_args: dict, neurons: int, t_sim_ms: float,
+            models_dir=ROOT / "models"):
+    args = {"models_dir": str(models_dir), "model": model, "integrator": integrator,
             "neurons": neurons, "t_sim_ms": t_sim_ms} | drive_args
     env = dict(os.environ, PYNEST_QUIET="1")
     proc = subprocess.run([sys.executable, "-c", JOB, json.dumps(args)], capture_output=True,

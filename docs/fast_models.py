@@ -236,11 +236,12 @@ def figure(v: dict, path: Path) -> None:
         save(fig, path.with_suffix(".pdf"), path.with_suffix(".png"))
 
 
-def write_doc(text: str) -> None:
+def write_doc(text: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace what lies between the markers begin and end of docs/fast-models.md."""
     doc = DOC.read_text()
-    head, rest = doc.split(BEGIN)
-    _, tail = rest.split(END)
-    DOC.write_text(head + BEGIN + "\n" + text + END + tail)
+    head, rest = doc.split(begin)
+    _, tail = rest.split(end)
+    DOC.write_text(head + begin + "\n" + text + end + tail)
 
 
 def main(argv=None):

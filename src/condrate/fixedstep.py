@@ -64,10 +64,11 @@ def band_summary(test, ref, lo_Hz: float, hi_Hz: float) -> dict:
     median, 90th percentile and maximum (None where no point lies in the band)."""
     test, ref = np.asarray(test, float), np.asarray(ref, float)
     sel = (ref >= lo_Hz) & (ref <= hi_Hz)
+    band = [lo_Hz, None if np.isinf(hi_Hz) else hi_Hz]  # None: no upper bound (JSON)
     if not sel.any():
-        return {"band_Hz": [lo_Hz, hi_Hz], "n": 0, "median": None, "p90": None, "max": None}
+        return {"band_Hz": band, "n": 0, "median": None, "p90": None, "max": None}
     err = relative_errors(test[sel], ref[sel])
-    return {"band_Hz": [lo_Hz, hi_Hz], "n": int(sel.sum()), "median": float(np.median(err)),
+    return {"band_Hz": band, "n": int(sel.sum()), "median": float(np.median(err)),
             "p90": float(np.percentile(err, 90)), "max": float(err.max())}
 
 

@@ -4,12 +4,13 @@
  *  Same parameters, initial state, recordables (V_m, g_ex, g_in, Act_m, Inact_h,
  *  Act_n), receptor convention (one port; a negative weight is inhibitory) and spike
  *  rule (V >= V_T + 30 mV and falling, then t_ref without spikes) as NEST 3.10's
- *  hh_cond_exp_traub. The integrator takes n_substeps equal sub-steps per NEST step:
- *  gates by Rush-Larsen (exact for V frozen over the sub-step; propagators tabulated
- *  in V), then V by exponential
- *  Euler in the total conductance (leak, Na, K with the new gates, and the exact
- *  sub-step means of the exponential synaptic conductances), instead of GSL's
- *  adaptive RKF45.
+ *  hh_cond_exp_traub. The integrator takes n_substeps equal sub-steps per NEST step
+ *  (n_substeps_spike in a step that starts more than u_spike above V_T: spike
+ *  initiation and the upstroke, where V moves tens of mV per step): gates by
+ *  Rush-Larsen (exact for V frozen over the sub-step; propagators tabulated in V),
+ *  then V by exponential Euler in the total conductance (leak, Na, K with the new
+ *  gates, and the exact sub-step means of the exponential synaptic conductances),
+ *  instead of GSL's adaptive RKF45.
  */
 
 #include "condrate_models.h"
@@ -201,7 +202,9 @@ private:
     double tau_in = 10.0;  // ms
     double t_ref = 2.0;    // ms
     double I_e = 0.0;      // pA
-    long n_substeps = 2;   // sub-steps per NEST step
+    long n_substeps = 2;        // sub-steps per NEST step below V_T + u_spike
+    long n_substeps_spike = 8;  // sub-steps per NEST step that starts above it
+    double u_spike = 5.0;       // mV above V_T: where spike initiation begins
 
     void get( Dictionary& ) const;
     void set( const Dictionary&, nest::Node* );
@@ -232,16 +235,26 @@ private:
     double I_stim_ = 0.0; // pA
   };
 
-  struct Variables_
+  //! Everything one sub-step of length dt needs, precomputed.
+  struct Substep
   {
-    int refractory_counts = 0;
-    double dt = 0.05;        // ms, sub-step
+    long n = 1;              // sub-steps per NEST step
+    double dt = 0.05;        // ms
     double dt_over_C = 0.0;  // ms / pF
     double decay_ex = 0.0;   // over a sub-step
     double decay_in = 0.0;
     double mean_ex = 0.0;    // sub-step means per unit start value
     double mean_in = 0.0;
     const GatePropagators* gates = nullptr;
+
+    void prepare( long n_per_step, double h, const Parameters_& p );
+  };
+
+  struct Variables_
+  {
+    int refractory_counts = 0;
+    Substep coarse;  // below V_T + u_spike at the step's start
+    Substep fine;    // above: the spike's upstroke and peak
   };
 
   double
@@ -335,6 +348,8 @@ hh_cond_exp_traub_rl::Parameters_::get( Dictionary& d ) const
   d[ names::t_ref ] = t_ref;
   d[ names::I_e ] = I_e;
   d[ "n_substeps" ] = n_substeps;
+  d[ "n_substeps_spike" ] = n_substeps_spike;
+  d[ "u_spike" ] = u_spike;
 }
 
 void
@@ -355,6 +370,8 @@ hh_cond_exp_traub_rl::Parameters_::set( const Dictionary& d, Node* node )
   update_value_param( d, names::t_ref, t_ref, node );
   update_value_param( d, names::I_e, I_e, node );
   d.update_value( "n_substeps", n_substeps );
+  d.update_value( "n_substeps_spike", n_substeps_spike );
+  update_value_param( d, "u_spike", u_spike, node );
   if ( C_m <= 0 )
   {
     throw BadProperty( "Capacitance must be strictly positive." );
@@ -367,9 +384,9 @@ hh_cond_exp_traub_rl::Parameters_::set( const Dictionary& d, Node* node )
   {
     throw BadProperty( "Refractory time cannot be negative." );
   }
-  if ( n_substeps < 1 )
+  if ( n_substeps < 1 or n_substeps_spike < 1 )
   {
-    throw BadProperty( "n_substeps must be at least 1." );
+    throw BadProperty( "n_substeps and n_substeps_spike must be at least 1." );
   }
 }
 
@@ -449,13 +466,22 @@ hh_cond_exp_traub_rl::pre_run_hook()
 {
   B_.logger_.init();
   V_.refractory_counts = Time( Time::ms( P_.t_ref ) ).get_steps();
-  V_.dt = Time::get_resolution().get_ms() / P_.n_substeps;
-  V_.dt_over_C = V_.dt / P_.C_m;
-  V_.decay_ex = std::exp( -V_.dt / P_.tau_ex );
-  V_.decay_in = std::exp( -V_.dt / P_.tau_in );
-  V_.mean_ex = exp_kernel_mean( V_.dt, P_.tau_ex );
-  V_.mean_in = exp_kernel_mean( V_.dt, P_.tau_in );
-  V_.gates = &GatePropagators::for_step( V_.dt );
+  const double h = Time::get_resolution().get_ms();
+  V_.coarse.prepare( P_.n_substeps, h, P_ );
+  V_.fine.prepare( P_.n_substeps_spike, h, P_ );
+}
+
+void
+hh_cond_exp_traub_rl::Substep::prepare( long n_per_step, double h, const Parameters_& p )
+{
+  n = n_per_step;
+  dt = h / n;
+  dt_over_C = dt / p.C_m;
+  decay_ex = std::exp( -dt / p.tau_ex );
+  decay_in = std::exp( -dt / p.tau_in );
+  mean_ex = exp_kernel_mean( dt, p.tau_ex );
+  mean_in = exp_kernel_mean( dt, p.tau_in );
+  gates = &GatePropagators::for_step( dt );
 }
 
 void
@@ -465,23 +491,24 @@ hh_cond_exp_traub_rl::update( Time const& origin, const long from, const long to
   {
     const double V_old = S_.V_m;
     const double I = P_.I_e + B_.I_stim_;
-    for ( long k = 0; k < P_.n_substeps; ++k )
+    const Substep& sub = S_.V_m - P_.V_T > P_.u_spike ? V_.fine : V_.coarse;
+    for ( long k = 0; k < sub.n; ++k )
     {
-      const GatePropagators::Entry p = V_.gates->at( S_.V_m - P_.V_T );
+      const GatePropagators::Entry p = sub.gates->at( S_.V_m - P_.V_T );
       S_.m = p.A_m + p.B_m * S_.m;
       S_.h = p.A_h + p.B_h * S_.h;
       S_.n = p.A_n + p.B_n * S_.n;
       const double g_Na = P_.g_Na * S_.m * S_.m * S_.m * S_.h;
       const double n2 = S_.n * S_.n;
       const double g_K = P_.g_K * n2 * n2;
-      const double g_ex = S_.g_ex * V_.mean_ex;
-      const double g_in = S_.g_in * V_.mean_in;
+      const double g_ex = S_.g_ex * sub.mean_ex;
+      const double g_in = S_.g_in * sub.mean_in;
       const double G = P_.g_L + g_Na + g_K + g_ex + g_in;
       const double G_V_inf =
         P_.g_L * P_.E_L + g_Na * P_.E_Na + g_K * P_.E_K + g_ex * P_.E_ex + g_in * P_.E_in + I;
-      S_.V_m = exp_euler( S_.V_m, G, G_V_inf, V_.dt_over_C );
-      S_.g_ex *= V_.decay_ex;
-      S_.g_in *= V_.decay_in;
+      S_.V_m = exp_euler( S_.V_m, G, G_V_inf, sub.dt_over_C );
+      S_.g_ex *= sub.decay_ex;
+      S_.g_in *= sub.decay_in;
     }
     S_.g_ex += B_.spike_exc_.get_value( lag );
     S_.g_in += B_.spike_inh_.get_value( lag );

@@ -62,7 +62,10 @@ def test_network_split_over_ranks_is_byte_identical(tmp_path, tiny_net):
 
 
 def test_brainpy_preset_builds_the_seed_network(tmp_path, tiny_config):
-    cfg = tiny_config | load_yaml(ROOT / "config" / "brainpy_ei.yaml")
+    from snakemake.utils import update_config
+
+    cfg = tiny_config
+    update_config(cfg, load_yaml(ROOT / "config" / "brainpy_ei.yaml"))  # as --configfile merges
     cfg["network"] = dict(cfg["network"], t_sim_ms=300.0, t_warmup_ms=100.0)
     spec = network.network_spec(cfg, "iaf_cond_exp", "brainpy_ei", ROOT)
     d, net = spec["derived"], spec["network"]
