@@ -13,6 +13,7 @@
 
 #include "condrate_models.h"
 #include "fixed_step.h"
+#include "node_events.h"
 
 #include <vector>
 
@@ -357,9 +358,7 @@ glif_cond_ee::update( Time const& origin, const long from, const long to )
 size_t
 glif_cond_ee::send_test_event( Node& target, size_t receptor_type, synindex, bool )
 {
-  SpikeEvent e;
-  e.set_sender( *this );
-  return target.handles_test_event( e, receptor_type );
+  return send_spike_test( *this, target, receptor_type );
 }
 
 size_t
@@ -375,35 +374,26 @@ glif_cond_ee::handles_test_event( SpikeEvent&, size_t receptor_type )
 size_t
 glif_cond_ee::handles_test_event( CurrentEvent&, size_t receptor_type )
 {
-  if ( receptor_type != 0 )
-  {
-    throw UnknownReceptorType( receptor_type, get_name() );
-  }
-  return 0;
+  return port_zero( receptor_type, get_name() );
 }
 
 size_t
 glif_cond_ee::handles_test_event( DataLoggingRequest& dlr, size_t receptor_type )
 {
-  if ( receptor_type != 0 )
-  {
-    throw UnknownReceptorType( receptor_type, get_name() );
-  }
+  port_zero( receptor_type, get_name() );
   return B_.logger_.connect_logging_device( dlr, recordablesMap_ );
 }
 
 void
 glif_cond_ee::handle( SpikeEvent& e )
 {
-  B_.spikes_[ e.get_rport() - 1 ].add_value(
-    e.get_rel_delivery_steps( kernel().simulation_manager.get_slice_origin() ), e.get_weight() * e.get_multiplicity() );
+  B_.spikes_[ e.get_rport() - 1 ].add_value( delivery_step( e ), e.get_weight() * e.get_multiplicity() );
 }
 
 void
 glif_cond_ee::handle( CurrentEvent& e )
 {
-  B_.currents_.add_value(
-    e.get_rel_delivery_steps( kernel().simulation_manager.get_slice_origin() ), e.get_weight() * e.get_current() );
+  add_current( e, B_.currents_ );
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "condrate_models.h"
 #include "fixed_step.h"
+#include "node_events.h"
 
 #include <map>
 #include <memory>
@@ -532,61 +533,38 @@ hh_cond_exp_traub_rl::update( Time const& origin, const long from, const long to
 size_t
 hh_cond_exp_traub_rl::send_test_event( Node& target, size_t receptor_type, synindex, bool )
 {
-  SpikeEvent e;
-  e.set_sender( *this );
-  return target.handles_test_event( e, receptor_type );
+  return send_spike_test( *this, target, receptor_type );
 }
 
 size_t
 hh_cond_exp_traub_rl::handles_test_event( SpikeEvent&, size_t receptor_type )
 {
-  if ( receptor_type != 0 )
-  {
-    throw UnknownReceptorType( receptor_type, get_name() );
-  }
-  return 0;
+  return port_zero( receptor_type, get_name() );
 }
 
 size_t
 hh_cond_exp_traub_rl::handles_test_event( CurrentEvent&, size_t receptor_type )
 {
-  if ( receptor_type != 0 )
-  {
-    throw UnknownReceptorType( receptor_type, get_name() );
-  }
-  return 0;
+  return port_zero( receptor_type, get_name() );
 }
 
 size_t
 hh_cond_exp_traub_rl::handles_test_event( DataLoggingRequest& dlr, size_t receptor_type )
 {
-  if ( receptor_type != 0 )
-  {
-    throw UnknownReceptorType( receptor_type, get_name() );
-  }
+  port_zero( receptor_type, get_name() );
   return B_.logger_.connect_logging_device( dlr, recordablesMap_ );
 }
 
 void
 hh_cond_exp_traub_rl::handle( SpikeEvent& e )
 {
-  const long steps = e.get_rel_delivery_steps( kernel().simulation_manager.get_slice_origin() );
-  const double w = e.get_weight() * e.get_multiplicity();
-  if ( e.get_weight() > 0.0 )
-  {
-    B_.spike_exc_.add_value( steps, w );
-  }
-  else
-  {
-    B_.spike_inh_.add_value( steps, -w );
-  }
+  add_signed_spike( e, B_.spike_exc_, B_.spike_inh_ );
 }
 
 void
 hh_cond_exp_traub_rl::handle( CurrentEvent& e )
 {
-  B_.currents_.add_value(
-    e.get_rel_delivery_steps( kernel().simulation_manager.get_slice_origin() ), e.get_weight() * e.get_current() );
+  add_current( e, B_.currents_ );
 }
 
 void

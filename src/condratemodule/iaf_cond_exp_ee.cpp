@@ -11,6 +11,7 @@
 
 #include "condrate_models.h"
 #include "fixed_step.h"
+#include "node_events.h"
 
 // Includes from nestkernel:
 #include "archiving_node.h"
@@ -323,61 +324,38 @@ iaf_cond_exp_ee::update( Time const& origin, const long from, const long to )
 size_t
 iaf_cond_exp_ee::send_test_event( Node& target, size_t receptor_type, synindex, bool )
 {
-  SpikeEvent e;
-  e.set_sender( *this );
-  return target.handles_test_event( e, receptor_type );
+  return send_spike_test( *this, target, receptor_type );
 }
 
 size_t
 iaf_cond_exp_ee::handles_test_event( SpikeEvent&, size_t receptor_type )
 {
-  if ( receptor_type != 0 )
-  {
-    throw UnknownReceptorType( receptor_type, get_name() );
-  }
-  return 0;
+  return port_zero( receptor_type, get_name() );
 }
 
 size_t
 iaf_cond_exp_ee::handles_test_event( CurrentEvent&, size_t receptor_type )
 {
-  if ( receptor_type != 0 )
-  {
-    throw UnknownReceptorType( receptor_type, get_name() );
-  }
-  return 0;
+  return port_zero( receptor_type, get_name() );
 }
 
 size_t
 iaf_cond_exp_ee::handles_test_event( DataLoggingRequest& dlr, size_t receptor_type )
 {
-  if ( receptor_type != 0 )
-  {
-    throw UnknownReceptorType( receptor_type, get_name() );
-  }
+  port_zero( receptor_type, get_name() );
   return B_.logger_.connect_logging_device( dlr, recordablesMap_ );
 }
 
 void
 iaf_cond_exp_ee::handle( SpikeEvent& e )
 {
-  const long steps = e.get_rel_delivery_steps( kernel().simulation_manager.get_slice_origin() );
-  const double w = e.get_weight() * e.get_multiplicity();
-  if ( e.get_weight() > 0.0 )
-  {
-    B_.spike_exc_.add_value( steps, w );
-  }
-  else
-  {
-    B_.spike_inh_.add_value( steps, -w );
-  }
+  add_signed_spike( e, B_.spike_exc_, B_.spike_inh_ );
 }
 
 void
 iaf_cond_exp_ee::handle( CurrentEvent& e )
 {
-  B_.currents_.add_value(
-    e.get_rel_delivery_steps( kernel().simulation_manager.get_slice_origin() ), e.get_weight() * e.get_current() );
+  add_current( e, B_.currents_ );
 }
 
 void
