@@ -4,7 +4,7 @@
  *  NEST's iaf_cond_exp, glif_cond and hh_cond_exp_traub step every neuron with GSL's
  *  adaptive RKF45 controller (about 7 right-hand-side evaluations per 0.1 ms step);
  *  NEST offers no cheaper solver for them. The models of this module take one fixed
- *  step per NEST step (hh_cond_exp_traub_rl: a fixed number of sub-steps):
+ *  step per NEST step (hh_cond_exp_traub_rl: fixed sub-steps, finer at spike initiation):
  *
  *  - synaptic conductances are propagated exactly (they are linear), and the membrane
  *    sees their exact mean over the step, not their start-of-step value;
