@@ -258,21 +258,11 @@ def map_table(results="results") -> None:
                   f"{q['n_within_ai']} of {s['points_ai']} | " + " | ".join(cells) + " |")
 
 
+TABLES = (fi_table, network_table, balanced_state_table, main, diagnostics_table,
+          threshold_errors, feedback_table, selfconsistent_table, map_table)
+
 if __name__ == "__main__":
-    fi_table(*sys.argv[1:2])
-    print()
-    network_table(*sys.argv[1:2])
-    print()
-    balanced_state_table(*sys.argv[1:2])
-    print()
-    main(*sys.argv[1:2])
-    print()
-    diagnostics_table(*sys.argv[1:2])
-    print()
-    threshold_errors(*sys.argv[1:2])
-    print()
-    feedback_table(*sys.argv[1:2])
-    print()
-    selfconsistent_table(*sys.argv[1:2])
-    print()
-    map_table(*sys.argv[1:2])
+    for k, table in enumerate(TABLES):
+        if k:
+            print()
+        table(*sys.argv[1:2])
