@@ -63,15 +63,16 @@ def variant_models(params: dict, folder: Path) -> Path:
     return folder
 
 
-def study(config: dict, label: str, params: dict, seeds, work: Path) -> dict:
+def study(config: dict, label: str, params: dict, seeds, work: Path, nest: dict) -> dict:
+    """One variant against NEST's runs (``nest``: its f-I rates and seed-mean E rate)."""
     slug = "hh-" + "-".join(f"{k}{v:g}" for k, v in sorted(params.items())) if params else "hh-default"
     cfg = copy.deepcopy(config)
     cfg["models_dir"] = str(variant_models(params, work / slug / "models"))
     fm.run_all([fm.fi_job(cfg, MODEL, "fixed_step", 0.1, work / slug)]
                + [fm.seed_job(cfg, MODEL, "fixed_step", s, work / slug) for s in seeds], 1)
     det = fixedstep.band_summary(fm.fi_rates(cfg, MODEL, "fixed_step", 0.1, work / slug),
-                                 fm.fi_rates(config, MODEL, "nest", 0.1, work), 5.0, 200.0)
-    nest_rate = np.mean([seed_rate(config, "nest", s, work) for s in seeds])
+                                 nest["fi_rates_Hz"], 5.0, 200.0)
+    nest_rate = nest["E_rate_Hz"]
     fast_rate = np.mean([seed_rate(cfg, "fixed_step", s, work / slug) for s in seeds])
     neuron = load_model(ROOT / "models", MODEL)
     drive = bench.drive(neuron, "dc")
@@ -116,7 +117,9 @@ def main(argv=None):
     seeds = [config["nest"]["seed"] + k for k in range(args.seeds)]
     fm.run_all([fm.seed_job(config, MODEL, "nest", s, args.work) for s in seeds]
                + [fm.fi_job(config, MODEL, "nest", 0.1, args.work)], 1)
-    rows = [study(config, label, params, seeds, args.work) for label, params in VARIANTS]
+    nest = {"fi_rates_Hz": fm.fi_rates(config, MODEL, "nest", 0.1, args.work),
+            "E_rate_Hz": np.mean([seed_rate(config, "nest", s, args.work) for s in seeds])}
+    rows = [study(config, label, params, seeds, args.work, nest) for label, params in VARIANTS]
     write_json(args.work.parent / "hh_substeps.json", {"seeds": seeds, "variants": rows})
     text = table(rows, seeds)
     fm.write_doc(text, BEGIN, END)
