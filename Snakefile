@@ -19,6 +19,11 @@ include: "workflow/rules/network.smk"
 include: "workflow/rules/theory.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/map.smk"
+include: "workflow/rules/summary.smk"
+
+
+# the report opens on the run's answer (results/summary.rst, written by rule summary)
+report: str(Path.cwd() / "results" / "summary.rst")
 
 
 # trivial jobs run on the submitting host, not as cluster jobs
@@ -32,6 +37,7 @@ localrules:
     paper,
     export,
     map,
+    summary,
 
 
 wildcard_constraints:

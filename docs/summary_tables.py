@@ -33,7 +33,7 @@ def cell(s: dict) -> str:
             f"all ≥ 1 Hz {pct(s['median_rel_error'])}")
 
 
-def main(results="results") -> None:
+def theory_table(results="results") -> None:
     root = Path(results) / "theory"
     print("| model | experiment | " + " | ".join(label for _, label in FS) + " |")
     print("|---|---|" + "---|" * len(FS))
@@ -258,7 +258,7 @@ def map_table(results="results") -> None:
                   f"{q['n_within_ai']} of {s['points_ai']} | " + " | ".join(cells) + " |")
 
 
-TABLES = (fi_table, network_table, balanced_state_table, main, diagnostics_table,
+TABLES = (fi_table, network_table, balanced_state_table, theory_table, diagnostics_table,
           threshold_errors, feedback_table, selfconsistent_table, map_table)
 
 if __name__ == "__main__":

@@ -128,3 +128,19 @@ def tiny_map(tiny_run, tmp_path_factory):
     done = subprocess.run(make_map(work), capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-4000:]
     return work, point, kept, locked, done.stderr
+
+
+def slurm_tier_wanted() -> bool:
+    """The SLURM tier installs slurm-wlm and munge and writes /etc/slurm: only in CI or
+    when asked."""
+    return os.environ.get("CI") == "true" or os.environ.get("CONDRATE_TEST_SLURM") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    if slurm_tier_wanted():
+        return
+    skip = pytest.mark.skip(reason="SLURM tier: it installs slurm and munge and writes "
+                            "/etc/slurm; runs with CI=true or CONDRATE_TEST_SLURM=1")
+    for item in items:
+        if "slurm" in item.keywords:
+            item.add_marker(skip)

@@ -1,11 +1,19 @@
-"""What the README shows is in the repository, and what it cites can be found."""
+"""The README and docs as a reader meets them: a short front door, links and anchors that
+resolve, images that are in the repository, tables that are copies of generated ones."""
 
 import re
 import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
 
 from helpers import ROOT
 
 README = (ROOT / "README.md").read_text()
+PAGES = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "results" / "README.md",
+         ROOT / "config" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCK = re.compile(r"<!-- table:([\w.-]+)/([\w.-]+) -->\n(.*?)<!-- /table -->", re.S)
 
 
 def tracked() -> set:
@@ -13,22 +21,130 @@ def tracked() -> set:
                               check=True).stdout.split())
 
 
-def test_every_figure_the_readme_shows_is_a_tracked_file():
-    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
-    assert images
-    missing = [i for i in images if not i.startswith("http") and i not in tracked()]
-    assert not missing, f"README shows files that are not in the repository: {missing}"
+def prose(text: str) -> str:
+    """The text without fenced code blocks and inline code (links there are not links)."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    return re.sub(r"`[^`\n]*`", "", text)
 
 
-def test_every_figure_the_docs_show_is_a_tracked_file():
+def slug(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped (letters, digits,
+    spaces, hyphens and underscores kept, in any script), spaces to hyphens."""
+    text = re.sub(r"[*_`]|\[([^\]]*)\]\([^)]*\)", r"\1", heading.strip()).lower()
+    kept = "".join(c for c in text if c in " -_" or unicodedata.category(c)[0] in "LN")
+    return kept.replace(" ", "-")
+
+
+def anchors(path: Path) -> set:
+    seen, out = {}, set()
+    for line in prose(path.read_text()).splitlines():
+        m = re.match(r"#{1,6} (.+)", line)
+        if m:
+            s = slug(m.group(1))
+            n = seen.get(s, 0)
+            out.add(s if n == 0 else f"{s}-{n}")
+            seen[s] = n + 1
+    return out
+
+
+def test_the_readme_is_a_front_door():
+    assert len(README.splitlines()) <= 200
+    first_command = README.index("make run")
+    assert first_command < README.index("## Quick start")
+    for section in ("## The answer", "## Two commands", "## Quick start", "## On a cluster",
+                    "## Outputs", "## How to cite"):
+        assert section in README
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_relative_link_and_anchor_resolves(page):
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", prose(page.read_text())):
+        if re.match(r"[a-z]+:", target):
+            continue  # http:, https:, mailto:
+        file, _, anchor = target.partition("#")
+        dest = (page.parent / file).resolve() if file else page
+        if not dest.exists():
+            broken.append(target)
+        elif anchor and (dest.suffix != ".md" or anchor not in anchors(dest)):
+            broken.append(target)
+    assert not broken, f"{page.relative_to(ROOT)}: links that do not resolve: {broken}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_image_shown_is_a_tracked_file(page):
     files = tracked()
-    for doc in (ROOT / "docs").glob("*.md"):
-        images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", doc.read_text())
-        missing = [i for i in images if f"docs/{i}" not in files]
-        assert not missing, f"{doc.name} shows files that are not in the repository: {missing}"
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", prose(page.read_text()))
+    missing = [i for i in images if not i.startswith("http")
+               and str((page.parent / i).resolve().relative_to(ROOT)) not in files]
+    assert not missing, f"{page.relative_to(ROOT)} shows untracked files: {missing}"
+
+
+def generated_blocks() -> dict:
+    """(table file, block) -> the block's text, from the committed docs/tables/*.md."""
+    out = {}
+    for path in (ROOT / "docs" / "tables").glob("*.md"):
+        for m in re.finditer(r"<!-- table:([\w.-]+) -->\n(.*?)<!-- /table -->", path.read_text(),
+                             re.S):
+            out[(path.stem, m.group(1))] = m.group(2)
+    return out
+
+
+def test_tables_in_readme_and_docs_are_copies_of_the_generated_ones():
+    generated = generated_blocks()
+    copies = [(page, m) for page in PAGES for m in BLOCK.finditer(page.read_text())]
+    assert any(page.name == "README.md" and m.group(2) == "answer" for page, m in copies)
+    for page, m in copies:
+        key = (m.group(1), m.group(2))
+        assert key in generated, f"{page.name} copies {key}, which docs/tables/ lacks"
+        assert m.group(3) == generated[key], (
+            f"{page.relative_to(ROOT)}: table {key} differs from docs/tables/{key[0]}.md; "
+            "run make figures")
+        assert m.group(3).count("\n|") >= 2, f"{page.name}: table {key} is empty"
+
+
+def test_generated_answer_states_what_each_prediction_uses():
+    block = generated_blocks()[("default", "predictors")]
+    for numeral in ("(i)", "(ii)", "(iii)", "(iv)"):
+        assert f"| {numeral} " in block
+    assert "diagnostic" in block.lower()
+
+
+def test_citation_file_is_valid_cff_and_cites_the_derivation():
+    import json
+
+    import jsonschema
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    schema = json.loads((ROOT / "tests" / "data" / "citation-cff-1.2.0.schema.json").read_text())
+    jsonschema.validate(cff, schema)
+    dois = {r.get("doi") for r in cff["references"]}
+    assert "10.1162/08997660360675053" in dois  # Shriki, Hansel & Sompolinsky 2003
+    assert "10.1162/neco.1994.6.4.679" in dois  # Ermentrout 1994
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == cff["license"] == "MIT"
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
+    from condrate import __version__
+
+    assert cff["version"] == __version__
+    assert f"## {__version__}" in (ROOT / "CHANGELOG.md").read_text()
 
 
 def test_the_derivation_is_cited_as_published():
     assert "Shriki, Hansel & Sompolinsky" in README and "10.1162/08997660360675053" in README
     assert "Ermentrout" in README
     assert "../shared" not in README  # nothing points outside the repository
+
+
+def test_make_help_lists_every_target():
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.M)) - {"setup"}
+    out = subprocess.run(["make", "-s", "-C", str(ROOT), "help"], capture_output=True,
+                         text=True, check=True).stdout
+    listed = set(re.findall(r"^  ([a-z%-]+) ", out, re.M))
+    assert targets - {"preset"} <= listed | {"setup"}, targets - listed
+    for preset in re.search(r"^PRESETS := (.*)$", makefile, re.M).group(1).split():
+        assert f"preset-{preset}" in out

@@ -23,8 +23,16 @@ def test_report_opens_in_chromium_with_every_figure(tiny_paper):
     seen = json.loads(proc.stdout)
     assert seen["console_errors"] == [] and seen["page_errors"] == []
     assert seen["failed_requests"] == []
-    assert {"f-I curves", "Network", "Rate theory", "Paper figures", "Tables"} <= set(
-        seen["categories"])
+    assert {"1. Answer", "f-I curves", "Network", "Rate theory", "Paper figures",
+            "Tables"} <= set(seen["categories"])
+    # the landing page opens on the run's answer (results/summary.rst), not the job graph
+    landing = seen["landing_text"]
+    assert "Do rate equations derived from conductance-based neurons" in landing
+    summary = json.loads((tiny_paper / "results" / "summary.json").read_text())
+    for model in summary["models"]:
+        assert model in landing
+    assert "(iv) self-consistent single neurons" in landing
+    assert "results/summary.md" in seen["files"]
     expected = {str(p.relative_to(tiny_paper)) for d in ("figures", "paper")
                 for p in (tiny_paper / "results" / d).glob("*.png")}
     expected |= {str(p.relative_to(tiny_paper))

@@ -6,4 +6,4 @@ argument. Conductances are always positive; which NEST receptor and weight sign 
 inhibitory conductance needs is decided in one place, :func:`condrate.params.nest_weight`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -19,6 +19,7 @@ MODULES = {
     "fi": "condrate.fi.experiment",
     "network": "condrate.network.experiment",
     "openloop": "condrate.theory.openloop",
+    "calibration": "condrate.theory.openloop:CALIBRATION",
     "feedback": "condrate.theory.feedback",
     "selfconsistent": "condrate.theory.selfconsistent",
     "map_point": "condrate.map.experiment:POINT",

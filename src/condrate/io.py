@@ -44,6 +44,12 @@ def write_json(path, obj) -> None:
             fh.write("\n")
 
 
+def write_text(path, text: str) -> None:
+    """Write ``text`` (UTF-8), atomically."""
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+
+
 def read_json(path):
     with open(path) as fh:
         return json.load(fh)

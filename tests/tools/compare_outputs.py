@@ -4,7 +4,10 @@
 
 The proof a refactor owes: same seed and VP count, same bytes. A run's manifest.json
 also records NEST's timers and the peak memory of each rank, measurements of that run
-rather than results, so those fields are left out of its comparison (and only those).
+rather than results, so those fields are left out of its comparison; and every provenance
+block records the git commit and package version that made it, which a refactor changes
+by definition, so those three keys are left out of JSON files and of Parquet metadata
+(and only those).
 Prints the files only in one folder and every file that differs; exits 1 if any differ.
 """
 
@@ -17,14 +20,39 @@ MEASURED = ("time_construction_create", "time_construction_connect", "time_simul
             "peak_rss_kB")
 
 
+REVISION = ("condrate_commit", "condrate_dirty", "condrate_version")
+
+
+def _without_revision(obj):
+    if isinstance(obj, dict):
+        return {k: _without_revision(v) for k, v in obj.items() if k not in REVISION}
+    if isinstance(obj, list):
+        return [_without_revision(v) for v in obj]
+    return obj
+
+
 def content(path: Path) -> bytes:
-    if path.name != "manifest.json":
+    if path.suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
+        meta = {k: _without_revision(json.loads(v)) if v[:1] in "{[" else v
+                for k, v in meta.items()}
+        rows = pa.BufferOutputStream()  # the rows in Arrow's stream format, no metadata
+        plain = table.replace_schema_metadata(None)
+        with pa.ipc.new_stream(rows, plain.schema) as writer:
+            writer.write_table(plain)
+        return json.dumps(meta, sort_keys=True).encode() + rows.getvalue().to_pybytes()
+    if path.suffix != ".json":
         return path.read_bytes()
-    manifest = json.loads(path.read_text())
-    for rank in manifest.get("kernel_per_rank", []):
-        for key in MEASURED:
-            rank.pop(key, None)
-    return json.dumps(manifest, sort_keys=True).encode()
+    data = _without_revision(json.loads(path.read_text()))
+    if path.name == "manifest.json":
+        for rank in data.get("kernel_per_rank", []):
+            for key in MEASURED:
+                rank.pop(key, None)
+    return json.dumps(data, sort_keys=True).encode()
 
 
 def files(root: Path) -> dict:

@@ -41,6 +41,7 @@ def walk(report: str, screenshot: str) -> dict:
 
         open_trail([])
         page.screenshot(path=screenshot)
+        seen["landing_text"] = page.inner_text("body")
         heading = page.get_by_text("Results", exact=True)
         categories = page.locator("ul li a span").all_inner_texts() if heading.count() else []
         seen["categories"] = [c for c in categories

@@ -14,7 +14,12 @@ rule map_table:
         iterated_specs=map_generations("spec.json"),
         iterated_spikes=map_generations("spikes.parquet"),
     output:
-        csv="results/map/{model}/map.csv",
+        csv=report(
+            "results/map/{model}/map.csv",
+            caption="../report/map_table.rst",
+            category="Validity map",
+            subcategory="{model}",
+        ),
         meta="results/map/{model}/map.json",
         pdf="results/figures/map_{model}.pdf",
         png=report(

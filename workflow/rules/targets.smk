@@ -87,6 +87,8 @@ def theory_outputs():
 
 def final_outputs():
     out = network_outputs() + theory_outputs()
+    if theory_outputs():
+        out += ["results/summary.md", "results/summary.json"]
     for model in config["models"] if "fi" in STAGES else []:
         out += [
             f"results/fi/{model}/fi_curves.csv",
@@ -133,7 +135,17 @@ PAPER_FIGURES = {
             "summary": "results/theory/{model}/step_dynamics.json",
         },
     ),
-    "benchmark": (None, {"bench": str(ROOT / "bench" / "results" / "network.json")}),
+    # this machine's `make bench` where it ran, else the committed reference machine's
+    "benchmark": (
+        None,
+        {
+            "bench": (
+                "results/bench/network.json"
+                if os.path.exists("results/bench/network.json")
+                else str(ROOT / "bench" / "results" / "network.json")
+            )
+        },
+    ),
 }
 
 
@@ -203,3 +215,25 @@ def map_generations(name):
     """The files ``name`` of every generation of the map's self-consistent run."""
     n = map_selfconsistent_generations(config) if "map" in config else 0
     return [f"{MAP_ITERATED}/g{g}/{name}" for g in range(n)]
+
+
+# The study summary (summary.smk): the files it reads, and the config files of the run
+# as given on the command line (the default config first, as Snakemake merges them).
+def summary_inputs(wildcards):
+    theory = theory_outputs()
+    models = [m for m in NETWORK_MODELS if m in config["models"]] if theory else []
+    maps = [f"results/map/{m}/map.json" for m in MAP_MODELS]
+    return {
+        "theory": [f"results/theory/{m}/summary.json" for m in models],
+        "feedback": [f"results/theory/{m}/uniform_feedback.json" for m in models],
+        "stats": [f"results/network/{m}/{BASE_RUN}/stats.json" for m in models],
+        # the map is its own target (make map); the summary shows it once it exists
+        "maps": [f for f in maps if os.path.exists(f)],
+    }
+
+
+CONFIG_FILES = ["config/config.yaml"] + [
+    os.path.relpath(f, ROOT) if str(f).startswith(str(ROOT)) else str(f)
+    for f in workflow.configfiles
+    if Path(f).resolve() != (ROOT / "config" / "config.yaml").resolve()
+]

@@ -4,6 +4,7 @@
 
 FIT = "results/fi/{model}/threshold_fit.json"
 OPENLOOP = "results/theory/{model}/openloop"
+CALIBRATION = "results/theory/{model}/calibration"
 FEEDBACK = "results/theory/{model}/feedback"
 
 
@@ -29,8 +30,8 @@ rule theory_calibrate:
     input:
         fit=FIT,
         base_spec=base_spec,
-        ol_spec=f"{OPENLOOP}/spec.json",
-        ol_spikes=f"{OPENLOOP}/spikes.parquet",
+        cal_spec=f"{CALIBRATION}/spec.json",
+        cal_spikes=f"{CALIBRATION}/spikes.parquet",
     output:
         calibration="results/theory/{model}/calibration.json",
     log:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -54,7 +55,12 @@ def _nest_config_text(prefix: Path = None) -> str:
                if line.startswith("prefix="))
     if Path(old).exists():
         return text
-    package = Path(sysconfig.get_paths()["platlib"]) / "nest"
+    # where NEST's Python package is installed (found without importing it: importing
+    # NEST initialises MPI); a site NEST seen through --system-site-packages or
+    # PYTHONPATH is not in this environment's own site-packages
+    spec = importlib.util.find_spec("nest")
+    package = (Path(spec.submodule_search_locations[0]) if spec is not None
+               else Path(sysconfig.get_paths()["platlib"]) / "nest")
     return text.replace(old, str(package))
 
 

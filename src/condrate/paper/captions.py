@@ -86,7 +86,9 @@ def benchmark(bench: dict) -> str:
     walls = "; ".join(
         f"{x['model']}: " + ", ".join(f"{k} {v['wall_s_per_sim_s']:.1f}" for k, v in
                                       x["splits"].items()) for x in r)
-    return (f"Benchmark on a {m['cpus']}-core {m['machine']} machine, {r[0]['neurons']} "
+    whose = ("the reference machine (the committed bench/results/network.json; make bench "
+             "measures this one)" if bench.get("reference") else "this machine (make bench)")
+    return (f"Benchmark of {whose}: a {m['cpus']}-core {m['machine']} machine, {r[0]['neurons']} "
             "neurons. A: wall seconds per simulated second per model and launch "
             f"(ranks × threads): {walls}. B: peak resident memory of a rank against the number "
             f"of synapses; the linear model (base {bench['memory']['base_kB'] / 1024:.0f} MiB, "

@@ -3,6 +3,8 @@ figure (PDF with embedded TrueType fonts + 300 dpi PNG, the size set in figures.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..io import atomic_path, read_csv, read_json
 from ..plotstyle import save
 from ..spiketrains import SpikeTrains
@@ -30,10 +32,22 @@ def per_model(name: str, models: list, files: dict) -> dict:
     return out
 
 
+def benchmark_data(path) -> dict:
+    """The benchmark Figure 5 draws: the run's own (results/bench/network.json, from
+    `make bench`) or, where there is none, the committed reference machine's
+    (bench/results/network.json): ``reference`` says which, and the caption says so."""
+    data = read_json(path)
+    data["reference"] = Path(path).resolve().parent == REFERENCE_BENCH.parent
+    return data
+
+
+REFERENCE_BENCH = Path(__file__).resolve().parents[3] / "bench" / "results" / "network.json"
+
+
 def draw(name: str, models: list, figure, caption, **files) -> None:
     """Draw the composed figure ``name`` (figures.<name>) from the files of ``models``,
     and its caption with the run's numbers (captions.<name>)."""
-    data = (read_json(files["bench"][0]) if name == "benchmark"
+    data = (benchmark_data(files["bench"][0]) if name == "benchmark"
             else per_model(name, models, files))
     save(getattr(figures, name)(data), *figure)
     with atomic_path(caption, ".rst") as tmp, open(tmp, "w") as out:

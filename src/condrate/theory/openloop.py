@@ -6,6 +6,11 @@ K r sends an independent train to each of them. Two sets of conditions: the conf
 grid, and the network's own operating point (the base network run's simulated r_E,
 r_I at its nu_ext) with conditions around it (r_E and r_I scaled by the config's
 factors), where the neurons fire in the fluctuation-driven 1-50 Hz band.
+
+The semi-analytic f (iii) is calibrated on a run of its own (CALIBRATION,
+theory/<model>/calibration): unconnected neurons at the conditions of a grid that the
+config fixes (``openloop.calibration``), disjoint from every judged condition and built
+from nothing of a network run.
 """
 
 from __future__ import annotations
@@ -29,23 +34,35 @@ def _around(op: dict, around: dict) -> list[tuple]:
 
 
 def openloop_conditions(c: dict, operating_point: dict | None = None) -> list[tuple]:
-    """(set, r_E, r_I, nu_ext) of every condition: the grid; the operating point
-    (factors 1, 1) and the points around it; and the calibration set of the
-    semi-analytic transfer function (its own grid and points around the operating
-    point, never judged). operating_point: {r_E_Hz, r_I_Hz, nu_ext_Hz} of the network,
-    None for no conditions around it."""
+    """(set, r_E, r_I, nu_ext) of every judged condition: the grid; the operating point
+    (factors 1, 1) and the points around it. operating_point: {r_E_Hz, r_I_Hz,
+    nu_ext_Hz} of the network, None for no conditions around it."""
     conds = [("grid", *x) for x in itertools.product(c["rates_E_Hz"], c["rates_I_Hz"],
                                                       c["nu_ext_Hz"])]
-    op, around, cal = operating_point, c.get("around_operating_point"), c.get("calibration")
+    op, around = operating_point, c.get("around_operating_point")
     if op is not None and around:
         conds += [("operating_point" if (fe, fi) == (1.0, 1.0) else "near_operating_point",
                    *x) for fe, fi, *x in _around(op, around)]
-    if cal:
-        conds += [("calibration", *x) for x in itertools.product(
-            cal["rates_E_Hz"], cal["rates_I_Hz"], cal["nu_ext_Hz"])]
-        if op is not None and cal.get("around_operating_point"):
-            conds += [("calibration", *x) for _, _, *x in _around(op, cal["around_operating_point"])]
     return conds
+
+
+def calibration_conditions(c: dict) -> list[tuple]:
+    """(set, r_E, r_I, nu_ext) of the calibration grid of the semi-analytic f (iii):
+    the config's alone (``openloop.calibration``), never judged."""
+    cal = c["calibration"]
+    return [("calibration", *x) for x in itertools.product(
+        cal["rates_E_Hz"], cal["rates_I_Hz"], cal["nu_ext_Hz"])]
+
+
+def condition_distances(judged: list[tuple], calibration: list[tuple]) -> dict:
+    """How far the judged conditions lie from the calibration conditions: per judged
+    condition the Euclidean distance (Hz) in (r_E, r_I, nu_ext) to the nearest
+    calibration condition; the minimum and the median over the judged ones."""
+    a = np.array([x[-3:] for x in judged], float)
+    b = np.array([x[-3:] for x in calibration], float)
+    d = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+    return {"min_Hz": float(d.min()), "median_Hz": float(np.median(d)), "n_judged": len(a),
+            "n_calibration": len(b)}
 
 
 def operating_point(stats: dict) -> dict:
@@ -55,11 +72,11 @@ def operating_point(stats: dict) -> dict:
             "nu_ext_Hz": stats["network"]["nu_ext_Hz"]}
 
 
-def openloop_table(c: dict, op: dict | None = None) -> dict:
+def openloop_table(conditions: list[tuple], neurons_per_condition: int) -> dict:
     """One row per neuron: condition index, set, r_E, r_I, nu_ext (Hz)."""
     rows = {"condition": [], "set": [], "r_E_Hz": [], "r_I_Hz": [], "nu_ext_Hz": []}
-    for k, (kind, rE, rI, nu) in enumerate(openloop_conditions(c, op)):
-        for _ in range(c["neurons_per_condition"]):
+    for k, (kind, rE, rI, nu) in enumerate(conditions):
+        for _ in range(neurons_per_condition):
             rows["condition"].append(k)
             rows["set"].append(kind)
             rows["r_E_Hz"].append(float(rE))
@@ -119,8 +136,21 @@ def openloop_spec(config: dict, model_name: str, root=".", base_stats=None) -> d
     spec = network_spec(config, model_name, config["network"]["name"], root)
     c = config["theory"]["openloop"]
     op = operating_point(read_json(base_stats)) if base_stats else None
-    spec.update(kind="openloop", run="openloop", table=openloop_table(c, op),
+    spec.update(kind="openloop", run="openloop",
+                table=openloop_table(openloop_conditions(c, op), c["neurons_per_condition"]),
                 duration_ms=c["t_sim_ms"], openloop=c, operating_point=op)
+    return spec
+
+
+def calibration_spec(config: dict, model_name: str, root=".") -> dict:
+    """Spec of the calibration run of the semi-analytic f (iii): the base network's
+    synapses and in-degrees (from the config), the calibration grid; no network run."""
+    spec = network_spec(config, model_name, config["network"]["name"], root)
+    c = config["theory"]["openloop"]
+    n = c["calibration"].get("neurons_per_condition", c["neurons_per_condition"])
+    spec.update(kind="calibration", run="calibration",
+                table=openloop_table(calibration_conditions(c), n),
+                duration_ms=c["t_sim_ms"], openloop=c, operating_point=None)
     return spec
 
 
@@ -132,3 +162,6 @@ EXPERIMENT = Experiment(kind="openloop", path="theory/{model}/openloop",
                         sections=("network", "theory.openloop"), spec=openloop_spec,
                         build=build, analyse=condition_rates,
                         inputs={"base_stats": "results/network/{model}/{network}/stats.json"})
+CALIBRATION = Experiment(kind="calibration", path="theory/{model}/calibration",
+                         sections=("network", "theory.openloop"), spec=calibration_spec,
+                         build=build, analyse=condition_rates)

@@ -78,12 +78,9 @@ def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0)) 
     if model.threshold is not None and "V_reset" in model.params:
         rate_at = transfer.lif_rate_det(model, E_e, E_i, I_ext_pA)
     else:
-        beta, v, i0, E_L = (p["beta_Hz_per_pA"], p["v_theta_mV"], p["I_theta0_pA"],
-                            model.E_L_mV)
-
-        def rate_at(ge, gi):
-            mu = I_ext_pA + ge * (E_e - E_L) + gi * (E_i - E_L) - i0 - v * (model.g_L_nS + ge + gi)
-            return f_linear(mu, beta)
+        rate_at = transfer.threshold_linear_rate(p["beta_Hz_per_pA"], p["v_theta_mV"],
+                                                 p["I_theta0_pA"], model.g_L_nS,
+                                                 model.E_L_mV, E_e, E_i, I_ext_pA)
 
     return transfer.quasi_static_average(rate_at, mom)
 

@@ -68,19 +68,27 @@ def _openloop_rates(ol_spec, ol_spikes) -> tuple:
     return spec, openloop.condition_rates(spec, SpikeTrains.read(ol_spikes))
 
 
-def write_calibration(fit, base_spec, ol_spec, ol_spikes, calibration) -> None:
-    """The semi-analytic f (iii), fitted on the open-loop run's calibration set."""
+def write_calibration(fit, base_spec, cal_spec, cal_spikes, calibration) -> None:
+    """The semi-analytic f (iii), fitted on its own calibration run (the config's grid of
+    single-neuron conditions; nothing from a network run)."""
     model, p, _ = load_rate_model(fit, base_spec)
-    spec, rates = _openloop_rates(ol_spec, ol_spikes)
+    spec, rates = _openloop_rates(cal_spec, cal_spikes)
     band = spec["openloop"]["calibration"]["fit_band_Hz"]
     write_json(calibration, ver.calibrate(p, model, rates, band)
-               | {"provenance": _provenance(ol_spikes)})
+               | {"provenance": _provenance(cal_spikes)})
 
 
 def write_openloop(fit, base_spec, ol_spec, ol_spikes, calibration, rows) -> None:
+    """The open-loop rows, and how far the judged conditions lie from the calibration
+    conditions of (iii) (``calibration_distance``, Hz)."""
     model, p, _ = load_rate_model(fit, base_spec)
     _, rates = _openloop_rates(ol_spec, ol_spikes)
-    write_json(rows, ver.openloop_rows(p, model, rates, read_json(calibration)))
+    cal = read_json(calibration)
+    judged = list(zip(rates["set"], rates["r_E_Hz"], rates["r_I_Hz"], rates["nu_ext_Hz"]))
+    conds = cal["conditions"]
+    used = list(zip(conds["r_E_Hz"], conds["r_I_Hz"], conds["nu_ext_Hz"]))
+    write_json(rows, ver.openloop_rows(p, model, rates, cal)
+               | {"calibration_distance": openloop.condition_distances(judged, used)})
 
 
 def simulate_seconds(sim) -> float:
@@ -165,7 +173,9 @@ def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, 
     rows = ver.merge_rows(read_json(openloop), closed["rows"], read_json(feedback))
     out = ver.summary(rows, t_ref and float(t_ref)) | {"provenance": _provenance(provenance),
                                "closed_loop_diagnostics": closed["diagnostics"],
-                               "selfconsistent": closed["selfconsistent"]}
+                               "selfconsistent": closed["selfconsistent"],
+                               "calibration_distance": read_json(openloop).get(
+                                   "calibration_distance")}
     write_csv(csv, rows, ver.COLUMNS)
     write_json(summary, out)
     _save("predicted_vs_simulated", figure, rows, out, model)

@@ -90,8 +90,8 @@ def empty_rows() -> dict:
 
 
 def calibrate(p, model, ol_rates, band_Hz) -> dict:
-    """Fit the semi-analytic f (iii) on the open-loop run's calibration conditions
-    (set "calibration", never judged); the record lists them with the fitted rates."""
+    """Fit the semi-analytic f (iii) on the calibration run's conditions (set
+    "calibration", never judged); the record lists them with the fitted rates."""
     k = [i for i, s in enumerate(ol_rates["set"]) if s == "calibration"]
     moments = [semianalytic.membrane_moments(model, rt.sources(
         p, ol_rates["r_E_Hz"][i], ol_rates["r_I_Hz"][i], ol_rates["nu_ext_Hz"][i])) for i in k]
@@ -101,17 +101,14 @@ def calibrate(p, model, ol_rates, band_Hz) -> dict:
     return cal | {"conditions": {key: [ol_rates[key][i] for i in k]
                                  for key in ("r_E_Hz", "r_I_Hz", "nu_ext_Hz", "rate_Hz")}
                   | {"fitted_Hz": fitted, "membrane": moments},
-                  "note": "fitted on single unconnected neurons at these conditions only; "
-                          "verification.csv judges it on the others"}
+                  "note": "fitted on single unconnected neurons at these conditions only, a "
+                          "grid the config fixes; verification.csv judges it on others"}
 
 
 def openloop_rows(p, model, ol_rates, cal: dict) -> dict:
-    """Open loop: each judged condition (r_E, r_I, nu_ext) of unconnected neurons (the
-    calibration set is left out)."""
+    """Open loop: each judged condition (r_E, r_I, nu_ext) of unconnected neurons."""
     rows = empty_rows()
     for k in range(len(ol_rates["condition"])):
-        if ol_rates["set"][k] == "calibration":
-            continue
         r = [ol_rates["r_E_Hz"][k], ol_rates["r_I_Hz"][k]]
         nu = ol_rates["nu_ext_Hz"][k]
         mu = rt.drive(p, r, nu)[0]
