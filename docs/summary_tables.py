@@ -1,6 +1,6 @@
 """Print the README's tables from a run's results.
 
-    python docs/summary_tables.py [RESULTS]      (make tables)
+    python docs/summary_tables.py [RESULTS]   (docs/generate.py writes them to docs/tables/)
 
 The f-I fits, the base network's statistics and the balanced-state experiments; then
 the rate theory: per model and experiment, the median (90th percentile) relative error of each
@@ -14,8 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-FS = (("linear", "threshold-linear f (i)"), ("fluct", "fluctuation-aware f (ii)"),
-      ("semianalytic", "semi-analytic f (iii)"), ("selfconsistent", "self-consistent (iv)"))
+from condrate.theory.predictors import PREDICTORS
+
+FS = tuple((q.key, q.heading) for q in PREDICTORS)
 EXPERIMENTS = ("open_loop", "closed_loop", "uniform_feedback")
 
 
@@ -29,8 +30,10 @@ def cell(s: dict) -> str:
     band = s["bands"]["1_50Hz"]
     if not band["n"]:
         return f"no points (all ≥ 1 Hz: {pct(s['median_rel_error'])})"
-    return (f"{pct(band['median_rel_error'])} ({pct(band['p90_rel_error'])}), n = {band['n']}; "
-            f"all ≥ 1 Hz {pct(s['median_rel_error'])}")
+    missing = band.get("n_no_prediction", 0)
+    return (f"{pct(band['median_rel_error'])} ({pct(band['p90_rel_error'])}), n = {band['n']}"
+            + (f", {missing} not predicted" if missing else "")
+            + f"; all ≥ 1 Hz {pct(s['median_rel_error'])}")
 
 
 def theory_table(results="results") -> None:
@@ -229,7 +232,8 @@ def selfconsistent_table(results="results") -> None:
                      f"{pct(med['fano'])} | {cost['generations_s']:.1f} s / "
                      f"{cost['network_s']:.1f} s = {cost['ratio']:.2f} |")
     print()
-    print("‡ the last ladder did not bracket r*: extrapolated (secant, clamped)")
+    print("‡ the last ladder did not bracket r*: an extrapolation (secant, clamped), "
+          "not reported as a prediction")
     print()
     print("| model | median error: rate | CV | Fano | NEST simulate time: all generations / "
           "base network |")

@@ -104,10 +104,18 @@ def test_tables_in_readme_and_docs_are_copies_of_the_generated_ones():
 
 
 def test_generated_answer_states_what_each_prediction_uses():
+    """The README's words on each prediction are the registry's: (i) W, W_ext, theta,
+    beta, v_theta; (ii) the LIF rate with Campbell moments, none of the derived
+    quantities; (iii) calibrated on a grid the config fixes; (iv) replayed trains."""
     block = generated_blocks()[("default", "predictors")]
-    for numeral in ("(i)", "(ii)", "(iii)", "(iv)"):
-        assert f"| {numeral} " in block
-    assert "diagnostic" in block.lower()
+    rows = {line.split("|")[1].strip()[:5].strip(): line for line in block.splitlines()
+            if line.startswith("| (")}
+    assert set(rows) == {"(i)", "(ii)", "(iii)", "(iv)"}
+    assert "W, W_ext and θ" in rows["(i)"] and "β and v_θ" in rows["(i)"]
+    assert "Campbell" in rows["(ii)"] and "none of W, W_ext, θ, β, v_θ" in rows["(ii)"]
+    assert "config fixes" in rows["(iii)"] and "disjoint from every judged" in rows["(iii)"]
+    assert "own output spike trains" in rows["(iv)"]
+    assert "diagnostic" not in block.lower()  # none takes anything from the judged run
 
 
 def test_citation_file_is_valid_cff_and_cites_the_derivation():

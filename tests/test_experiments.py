@@ -8,12 +8,12 @@ from condrate.errors import ConfigError
 
 
 def test_every_experiment_provides_the_protocol():
-    assert set(experiments.registry()) == {"fi", "network", "openloop", "feedback",
-                                            "selfconsistent", "map_point",
+    assert set(experiments.registry()) == {"fi", "network", "openloop", "calibration",
+                                            "feedback", "selfconsistent", "map_point",
                                             "map_selfconsistent"}
     for kind, exp in experiments.registry().items():
         assert exp.kind == kind and "{model}" in exp.path
-        assert all(callable(f) for f in (exp.spec, exp.build, exp.analyse))
+        assert all(callable(f) for f in (exp.spec, exp.build))
         assert exp.sections
 
 
@@ -22,6 +22,7 @@ def test_every_experiment_provides_the_protocol():
     ("network/iaf_cond_exp/default-K400", "network",
      {"model": "iaf_cond_exp", "run": "default-K400"}),
     ("theory/hh_cond_exp_traub/openloop", "openloop", {"model": "hh_cond_exp_traub"}),
+    ("theory/glif_cond/calibration", "calibration", {"model": "glif_cond"}),
     ("theory/iaf_cond_exp/feedback", "feedback", {"model": "iaf_cond_exp"}),
     ("theory/glif_cond/selfconsistent/g3", "selfconsistent",
      {"model": "glif_cond", "generation": "g3"}),

@@ -57,11 +57,16 @@ def test_dag_writes_network_and_theory_outputs(tiny_run, model):
     assert W[0][0] > 0 > W[0][1] and derived["W_ext_pC"][0] > 0
     assert {i["name"] for i in derived["inputs"]} >= {"v_theta", "I_theta0", "beta", "G_E", "K_E"}
     rows = (theory / "verification.csv").read_text().splitlines()
-    assert rows[0] == ("experiment,condition,population,predicted_Hz_linear,predicted_Hz_fluct,"
-                       "predicted_Hz_semianalytic,predicted_Hz_selfconsistent,simulated_Hz,"
-                       "simulated_sem_Hz")
+    # one column per registered prediction, in the registry's order
+    from condrate.theory.predictors import PREDICTORS
+
+    assert rows[0].split(",") == ["experiment", "condition", "population",
+                                  *(q.column for q in PREDICTORS), "simulated_Hz",
+                                  "simulated_sem_Hz"]
+    assert [q.numeral for q in PREDICTORS] == ["(i)", "(ii)", "(iii)", "(iv)"]
     cal = json.loads((theory / "calibration.json").read_text())
-    assert cal["n_fitted"] >= 8 and len(cal["conditions"]["rate_Hz"]) == 24 + 8
+    # the calibration grid of config/tiny.yaml alone: 5 x 4 x 2 conditions
+    assert cal["n_fitted"] >= 8 and len(cal["conditions"]["rate_Hz"]) == 5 * 4 * 2
     # the calibration conditions are not among the judged ones
     judged = {r.split(",")[1] for r in rows[1:] if r.startswith("open_loop")}
     assert not any(f"rE={a:g};rI={b:g};nu={c:g}" in judged for a, b, c in zip(
@@ -107,10 +112,39 @@ def test_selfconsistent_generations_replay_their_predecessor(tiny_run, model):
     assert g1["generation"] == 1 and g1["kernel"]["seed"] == 12345 + 1
     assert any(group["pool"] is not None for group in g1["groups"])  # replays g0's output
     closed = json.loads((theory / "closedloop" / "rows.json").read_text())
-    assert all(r is not None for r in closed["rows"]["predicted_Hz_selfconsistent"])
+    bracketed = {q["nu_ext_Hz"]: q["bracketed"] for q in out["predictions"]}
+    for cond, r in zip(closed["rows"]["condition"], closed["rows"]["predicted_Hz_selfconsistent"]):
+        # an extrapolated root is never a prediction
+        assert (r is not None) == bracketed[float(cond.split("=")[1])]
     check = closed["selfconsistent"]
     assert {"rate", "cv_isi", "fano"} == set(check["median_rel_error"])
     assert "cost" not in check  # wall-clock times stay out of the reproducible files
+
+
+# what a prediction of the theory stage is computed from: Snakemake's file graph of each
+# prediction output must hold no network run (its statistics or spikes) and not the
+# open-loop run the open-loop predictions are judged against
+PREDICTION_OUTPUTS = ("derived_params.json", "calibration.json", "selfconsistent.json",
+                      "predictions.json")
+JUDGED_RUNS = (r"results/network/[^\s\"]+/(stats\.json|spikes\.parquet|sim)\b",
+               r"results/theory/[^/\s]+/openloop/")
+
+
+@pytest.mark.parametrize("name", PREDICTION_OUTPUTS)
+def test_no_prediction_has_a_judged_run_among_its_inputs(tiny_run, name):
+    import re
+
+    target = f"results/theory/iaf_cond_exp/{name}"
+    proc = snakemake(tiny_run, target, "--filegraph", "--forceall", "--configfile",
+                     str(ROOT / "config" / "tiny.yaml"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    graph = proc.stdout
+    assert target.split("/")[-1] in graph  # the graph names files
+    for pattern in JUDGED_RUNS:
+        found = re.findall(pattern, graph)
+        assert not found, f"{name} depends on a judged run: {pattern} ({found[:3]})"
+    if name == "predictions.json":  # it does read the network runs' specs (config only)
+        assert "results/network/iaf_cond_exp/" in graph
 
 
 def test_fluctuation_aware_f_beats_the_linear_one_open_loop(tiny_run):

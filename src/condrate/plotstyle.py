@@ -19,9 +19,8 @@ MM = 1 / 25.4  # inches per millimetre
 SINGLE = 85 * MM  # one journal column (in)
 DOUBLE = 180 * MM  # two columns (in)
 
-# Okabe & Ito colour-blind-safe palette, by role
-BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, YELLOW, BLACK = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+from .palette import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, YELLOW  # noqa: E402,F401
+
 POPULATION = {"E": VERMILLION, "I": BLUE}
 MODEL = {"iaf_cond_exp": BLUE, "glif_cond": VERMILLION, "hh_cond_exp_traub": GREEN,
          "aeif_cond_exp": PURPLE}

@@ -4,9 +4,10 @@ Every experiment that runs NEST is one module with one ``EXPERIMENT`` record:
 
 * ``spec(config, model, root, **inputs)`` -> the JSON spec the MPI job reads
   (everything the build needs, plus "kernel", "duration_ms" and "config");
-* ``build(nest, model, spec)`` -> :class:`Nodes`, the create and connect phases;
-* ``analyse(spec, spikes)`` -> the experiment's measurement from its gathered spikes
-  (a :class:`condrate.spiketrains.SpikeTrains`).
+* ``build(nest, model, spec)`` -> :class:`Nodes`, the create and connect phases.
+
+What an experiment's spikes mean is measured by the analysis rules of its stage (their
+entry points in ``<stage>/stage.py``), which call the stage's own functions.
 
 ``path`` is its results folder below ``results/`` (``{model}``, and ``{run}`` for
 network runs); spec.json, sim/ and spikes.parquet live there, made by the same three
@@ -40,5 +41,4 @@ class Experiment:
     sections: tuple
     spec: Callable
     build: Callable
-    analyse: Callable
     inputs: dict | Callable = field(default_factory=dict)

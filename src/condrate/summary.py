@@ -32,15 +32,7 @@ def _band_cell(entry: dict | None) -> dict | None:
         return None
     band = entry["bands"][BAND]
     return {"median_rel_error": band["median_rel_error"], "p90_rel_error": band["p90_rel_error"],
-            "n": band["n"], "n_missing": band.get("n_missing", 0)}
-
-
-def converged_count(selfconsistent: dict | None) -> dict | None:
-    """How many external rates of the self-consistent loop (iv) converged, of how many."""
-    if not selfconsistent or not selfconsistent.get("runs"):
-        return None
-    runs = selfconsistent["runs"]
-    return {"converged": sum(bool(r["converged"]) for r in runs), "n": len(runs)}
+            "n": band["n"], "n_missing": band.get("n_no_prediction", 0)}
 
 
 def threshold_errors(feedback: dict) -> dict:
@@ -63,9 +55,11 @@ def model_answer(theory: dict, feedback: dict | None, network: dict | None) -> d
     for exp in ("open_loop", "closed_loop"):
         if exp in theory:
             out[exp] = {p.key: _band_cell(theory[exp].get(p.key)) for p in PREDICTORS}
-    conv = converged_count(theory.get("selfconsistent"))
+    conv = theory.get("closed_loop_selfconsistent_converged")
     if conv is not None and "closed_loop" in out:
-        out["closed_loop_selfconsistent_converged"] = conv
+        out["closed_loop_selfconsistent_converged"] = {
+            "converged": conv["converged"], "n": conv["n"],
+            "errors": _band_cell(conv["errors"])}
     if feedback is not None:
         out["uniform_feedback"] = threshold_errors(feedback)
     if network is not None:
@@ -87,7 +81,14 @@ def map_answer(map_summary: dict) -> dict:
             continue
         out["predictions"][p.key] = {
             "n_within": q["n_within"], "n_within_ai": q["n_within_ai"],
-            "median_rel_error_ai": q["median_rel_error"]["ai"], "n_ai": q["n_points"]["ai"]}
+            "median_rel_error_ai": q["median_rel_error"]["ai"], "n_ai": q["n_points"]["ai"],
+            "n_no_prediction_ai": q.get("n_no_prediction", {}).get("ai", 0)}
+        if "n_within_converged" in q:
+            out["predictions"][p.key] |= {
+                "n_within_converged": q["n_within_converged"],
+                "n_within_ai_converged": q["n_within_ai_converged"]}
+    out["points_converged"] = map_summary.get("points_selfconsistent_converged")
+    out["points_ai_converged"] = map_summary.get("points_ai_selfconsistent_converged")
     return out
 
 
@@ -131,6 +132,8 @@ def answer_table(summary: dict) -> str:
                 conv = m.get("closed_loop_selfconsistent_converged")
                 if exp == "closed_loop" and p.key == "selfconsistent" and conv and c:
                     text += f"; converged at {conv['converged']} of {conv['n']} ν_ext"
+                    if conv["converged"]:
+                        text += f", there: {_cell(conv['errors'])}"
                 cells.append(text)
             lines.append(f"| {label} | {model} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -142,15 +145,22 @@ def map_table(summary: dict) -> str:
     if not summary["map"]:
         return ""
     lines = ["| model | prediction | within 10 %: of the firing points | of the AI points | "
-             "median error over the AI points |", "|---|---|---|---|---|"]
+             "median error over the AI points (n, no prediction) |", "|---|---|---|---|---|"]
     for model, m in summary["map"].items():
         for p in PREDICTORS:
             q = m["predictions"].get(p.key)
             if q is None:
                 continue
-            lines.append(f"| {model} | {p.heading} | {q['n_within']} of {m['points_firing']} | "
-                         f"{q['n_within_ai']} of {m['points_ai']} | "
-                         f"{pct(q['median_rel_error_ai'])} (n = {q['n_ai']}) |")
+            firing = f"{q['n_within']} of {m['points_firing']}"
+            ai = f"{q['n_within_ai']} of {m['points_ai']}"
+            if "n_within_converged" in q:  # the loop judged where it converged
+                firing += (f" (at converged points: {q['n_within_converged']} of "
+                           f"{m['points_converged']})")
+                ai += (f" (converged: {q['n_within_ai_converged']} of "
+                       f"{m['points_ai_converged']})")
+            lines.append(f"| {model} | {p.heading} | {firing} | {ai} | "
+                         f"{pct(q['median_rel_error_ai'])} (n = {q['n_ai']}, "
+                         f"{q['n_no_prediction_ai']}) |")
     return "\n".join(lines) + "\n"
 
 
@@ -186,8 +196,11 @@ def markdown(summary: dict) -> str:
         f"{prov.get('condrate_version')}, commit {commit}{dirty}.\n",
         "## Rate predictions against NEST\n",
         "Relative error |predicted − NEST| / NEST where NEST's rate is 1–50 Hz: median "
-        "(90th percentile), n points; \"not predicted\" counts points where a prediction "
-        "has no stable fixed point (they are left out of the median and counted here).\n",
+        "(90th percentile), n points. A point without a prediction (no stable fixed point; "
+        "a self-consistent root its ladder did not bracket) is a failure: an infinite "
+        "error in the median and p90 (– where one lands there), and counted as \"not "
+        "predicted\". The self-consistent loop (iv) is also judged at the external rates "
+        "where it converged, with their count.\n",
         "<!-- table:answer -->\n" + answer_table(summary) + "<!-- /table -->\n",
         "## What each prediction uses\n",
         "<!-- table:predictors -->\n" + predictors_table() + "<!-- /table -->\n",

@@ -32,15 +32,15 @@ def test_rel_error_is_undefined_for_silent_points_and_missing_predictions():
     assert table.rel_error(3.0, 0.5) is None  # below RATE_CUT_HZ
 
 
-def _row(point, rate, ai, index, errors):
+def _row(point, rate, ai, index, errors, converged=True):
     r = {"point": point, "rate_E_Hz": rate, "asynchronous_irregular": ai,
-         "mean_driven_index": index}
+         "mean_driven_index": index, "selfconsistent_converged": converged}
     return r | {f"{k}_rel_error": e for k, e in zip(table.PREDICTORS, errors)}
 
 
 def test_summary_counts_points_within_tolerance_by_regime():
     rows = [_row("a", 10.0, True, -1.0, [0.5, 0.05, 0.2, 0.08]),
-            _row("b", 20.0, True, 0.5, [0.09, 0.3, None, 0.02]),
+            _row("b", 20.0, True, 0.5, [0.09, 0.3, None, 0.02], converged=False),
             _row("c", 5.0, False, -2.0, [0.9, 0.5, 0.4, None]),
             _row("silent", 0.1, False, -5.0, [None, None, None, None])]
     s = table.summary(rows)
@@ -56,3 +56,20 @@ def test_summary_counts_points_within_tolerance_by_regime():
     assert sa["median_rel_error"]["all"] == pytest.approx(0.4)
     assert it["median_rel_error"]["not_ai"] is None
     assert not math.isnan(lin["median_rel_error"]["all"])
+    # (iv) judged where its loop converged: a (within) of a, c
+    assert (s["points_selfconsistent_converged"], s["points_ai_selfconsistent_converged"]) == (2, 1)
+    assert it["n_within_converged"] == 1 and it["n_within_ai_converged"] == 1
+    # missing predictions have their own count
+    assert sa["n_no_prediction"]["all"] == 1 and it["n_no_prediction"]["not_ai"] == 1
+
+
+def test_mean_driven_index_with_the_models_threshold_and_the_fits_onset(iaf):
+    """Both thresholds as columns: the fit's onset E_L + v_theta + I_theta0 / g_total, or
+    the model's own V_th; with a fit onset 5 mV below V_th the index rises by
+    5 mV / sigma."""
+    inputs = {"g_ex_nS": 20.0, "g_in_nS": 13.333, "g_ex_var_nS2": 4.0, "g_in_var_nS2": 1.0}
+    low_fit = {"v_theta_mV": 10.0, "I_theta0_pA": 0.0}  # onset -60 mV
+    at_fit = table.mean_driven_index(iaf, low_fit, inputs, 0.0)
+    at_v_th = table.mean_driven_index(iaf, low_fit, inputs, 0.0, threshold_mV=-55.0)
+    assert at_fit - at_v_th == pytest.approx(5.0 / 1.9213, rel=1e-3)
+    assert at_v_th == pytest.approx(5.3782, abs=1e-3)

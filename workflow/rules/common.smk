@@ -34,6 +34,12 @@ try:
 except ConfigError as err:
     fail(str(err))
 
+# Each simulation takes its virtual processes of the `vp` resource. `make` sets it to the
+# cores; plain `snakemake` (the default profile) may not: then it is the core count, so
+# that the ranks x threads of the simulations running at once never exceed the cores.
+if "vp" not in workflow.global_resources and workflow._cores is not None:
+    workflow.register_resource("vp", workflow._cores)
+
 VP = config["nest"]["virtual_processes"]
 TASKS = config["parallel"]["tasks"]
 THREADS = config["parallel"]["threads"]

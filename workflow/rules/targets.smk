@@ -23,6 +23,10 @@ def ext_stats(wildcards):
     return _run_files(wildcards, "ext", "stats.json")
 
 
+def ext_specs(wildcards):
+    return _run_files(wildcards, "ext", "spec.json")
+
+
 def k_stats(wildcards):
     return _run_files(wildcards, "K", "stats.json")
 
@@ -81,6 +85,7 @@ def theory_outputs():
             "uniform_feedback.csv",
             "step_dynamics.csv",
             "selfconsistent.json",
+            "selfconsistent_cost.json",
         )
     ]
 

@@ -12,7 +12,6 @@ rule theory_derive:
     input:
         fit=FIT,
         base_spec=base_spec,
-        provenance=f"{OPENLOOP}/spikes.parquet",
     output:
         derived="results/theory/{model}/derived_params.json",
     log:
@@ -67,11 +66,8 @@ rule theory_selfconsistent:
     input:
         specs=generations("spec.json"),
         spikes=generations("spikes.parquet"),
-        sims=generations("sim"),
-        network_sim=base_sim,
     output:
         selfconsistent=f"{ITERATED}.json",
-        cost=f"{ITERATED}_cost.json",
         pdf="results/figures/theory_selfconsistent_{model}.pdf",
         png=report(
             "results/figures/theory_selfconsistent_{model}.png",
@@ -89,6 +85,41 @@ rule theory_selfconsistent:
         "../scripts/run_stage.py"
 
 
+rule theory_selfconsistent_cost:
+    input:
+        sims=generations("sim"),
+        network_sim=base_sim,
+    output:
+        cost=f"{ITERATED}_cost.json",
+    log:
+        "logs/theory/{model}/selfconsistent_cost.log",
+    params:
+        entry="condrate.theory.stage.write_selfconsistent_cost",
+    script:
+        "../scripts/run_stage.py"
+
+
+# every closed-loop prediction over the external-rate sweep, from parameters, the
+# calibration and the self-consistent generations: no network run among its inputs
+rule theory_predict:
+    input:
+        fit=FIT,
+        base_spec=base_spec,
+        ext_specs=ext_specs,
+        calibration=rules.theory_calibrate.output.calibration,
+        selfconsistent=rules.theory_selfconsistent.output.selfconsistent,
+    output:
+        predictions="results/theory/{model}/predictions.json",
+    log:
+        "logs/theory/{model}/predict.log",
+    benchmark:
+        "benchmarks/theory/{model}/predict.tsv"
+    params:
+        entry="condrate.theory.stage.write_predictions",
+    script:
+        "../scripts/run_stage.py"
+
+
 rule theory_closedloop:
     input:
         fit=FIT,
@@ -96,6 +127,7 @@ rule theory_closedloop:
         ext=ext_stats,
         calibration=rules.theory_calibrate.output.calibration,
         selfconsistent=rules.theory_selfconsistent.output.selfconsistent,
+        predictions=rules.theory_predict.output.predictions,
     output:
         closedloop="results/theory/{model}/closedloop/rows.json",
         pdf="results/figures/theory_rates_vs_input_{model}.pdf",

@@ -151,4 +151,4 @@ def build(nest, model: NeuronModel, spec: dict) -> Nodes:
 
 
 EXPERIMENT = Experiment(kind="fi", path="fi/{model}", sections=("fi",), spec=fi_spec,
-                        build=build, analyse=fi_curves)
+                        build=build)

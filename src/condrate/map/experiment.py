@@ -42,9 +42,9 @@ def iterated_spec(config: dict, model_name: str, root=".", generation="g0",
 
 
 POINT = Experiment(kind="map_point", path=POINT_PATH, sections=("network", "map"),
-                   spec=point_spec, build=network.build, analyse=network.analyse)
+                   spec=point_spec, build=network.build)
 
 ITERATED = Experiment(kind="map_selfconsistent", path=ITERATED_PATH,
                       sections=("network", "theory.selfconsistent", "map"),
-                      spec=iterated_spec, build=sc.build, analyse=sc.group_stats,
+                      spec=iterated_spec, build=sc.build,
                       inputs=partial(sc.previous_generation, path=ITERATED_PATH))

@@ -1,12 +1,12 @@
 """One row per map point: the network's statistics and the closed-loop error of every
 rate prediction (pure functions; files in condrate.map.stage).
 
-Predictions take nothing from the point's network run: (i) threshold-linear, (ii)
-fluctuation-aware and (iii) semi-analytic f are fixed points of the rate equations
-with the point's synapses and drive ((iii) is calibrated on single neurons at the
-study's own operating point, never at the map's); (iv) is the map's self-consistent
-single-neuron iteration. Errors are relative to the network's excitatory rate, and
-undefined below RATE_CUT_HZ (a silent point has no relative error).
+Predictions take nothing from the point's network run (condrate.theory.predictors): the
+rate equations' stable fixed points with the point's synapses and drive ((iii)
+calibrated on its own run of single neurons at the config's grid), and (iv) the map's
+self-consistent single-neuron iteration. Errors are relative to the network's
+excitatory rate, and undefined below RATE_CUT_HZ (a silent point has no relative
+error); a missing prediction (no stable fixed point) is a failure, counted as such.
 """
 
 from __future__ import annotations
@@ -17,27 +17,35 @@ import numpy as np
 
 from ..criteria import RATE_CUT_HZ
 from ..theory import rate_model as rt
+from ..theory.predictors import PREDICTORS as REGISTRY
+from ..theory.verification import error_stats
 
-PREDICTORS = {"linear": "(i) threshold-linear", "fluct": "(ii) fluctuation-aware",
-              "semianalytic": "(iii) semi-analytic", "selfconsistent": "(iv) self-consistent"}
+PREDICTORS = {q.key: q.label for q in REGISTRY}
 TOLERANCE = 0.10  # "within 10 %"
 STATS = ("rate_E_Hz", "rate_I_Hz", "cv_isi", "fano", "chi", "correlation",
-         "fraction_silent", "asynchronous_irregular", "mean_driven_index")
+         "fraction_silent", "asynchronous_irregular", "mean_driven_index",
+         "mean_driven_index_V_th")
 COLUMNS = (["point", "g", "nu_ext_Hz", *STATS]
            + [f"{k}_Hz" for k in PREDICTORS] + [f"{k}_rel_error" for k in PREDICTORS]
            + ["selfconsistent_converged"])
 
 
-def mean_driven_index(model, fit: dict, inputs: dict, I_ext_pA: float) -> float | None:
+def mean_driven_index(model, fit: dict, inputs: dict, I_ext_pA: float,
+                      threshold_mV: float | None = None) -> float | None:
     """(mu - theta) / sigma of the free membrane potential, from the conductances the
     network's sampled neurons received (mean and temporal variance, nS, nS^2).
 
     In these networks tau_eff = C_m / g_total is short against the synaptic decay, so
     the free potential follows its momentary reversal potential
     mu(g) = (g_L E_L + g_e E_e + g_i E_i + I) / g_total; sigma is that potential's
-    standard deviation to first order in the conductance fluctuations. theta is where
-    the deterministic f-I fit puts the onset at this total conductance:
-    E_L + v_theta + I_theta0 / g_total (V_th for an integrate-and-fire neuron).
+    standard deviation to first order in the conductance fluctuations.
+
+    theta: ``threshold_mV`` where given (the model's own V_th, for a neuron that has
+    one: column mean_driven_index_V_th); otherwise the onset of the deterministic f-I
+    fit at this total conductance, E_L + v_theta + I_theta0 / g_total (for every
+    model: column mean_driven_index). For an integrate-and-fire neuron the two differ:
+    the fit's onset lies below V_th where the curved f-I meets its threshold-linear fit
+    (about 5 mV for glif_cond at network conductance).
     Positive: mean-driven; negative: fluctuation-driven. None without recordings."""
     if not inputs or "g_ex_var_nS2" not in inputs:
         return None
@@ -47,7 +55,8 @@ def mean_driven_index(model, fit: dict, inputs: dict, I_ext_pA: float) -> float 
     mu = (model.g_L_nS * model.E_L_mV + ge * E_e + gi * E_i + I_ext_pA) / g0
     sd = math.sqrt(inputs["g_ex_var_nS2"] * (E_e - mu) ** 2
                    + inputs["g_in_var_nS2"] * (E_i - mu) ** 2) / g0
-    theta = model.E_L_mV + fit["v_theta_mV"] + fit["I_theta0_pA"] / g0
+    theta = (threshold_mV if threshold_mV is not None
+             else model.E_L_mV + fit["v_theta_mV"] + fit["I_theta0_pA"] / g0)
     return float((mu - theta) / sd) if sd > 0 else None
 
 
@@ -60,15 +69,13 @@ def rel_error(predicted, simulated_Hz: float) -> float | None:
 
 
 def predictions(model, p: dict, nu: float, I_ext: float, calibration: dict) -> dict:
-    """E rate (Hz) at the stable fixed point reached from rest, per rate equation
-    (None where it has none)."""
-    points = {"linear": rt.linear_fixed_points(p, nu, I_ext),
-              "fluct": rt.fluct_fixed_points(p, model, nu, I_ext),
-              "semianalytic": rt.semianalytic_fixed_points(p, model, nu, calibration, I_ext)}
+    """E rate (Hz) at the stable fixed point reached from rest, per prediction with a
+    rate equation (None where it has none)."""
     out = {}
-    for key, fps in points.items():
-        fp = rt.rest_fixed_point(fps)
-        out[key] = fp and float(fp["rates_Hz"][0])
+    for q in REGISTRY:
+        if q.fixed_points is not None:
+            fp = rt.rest_fixed_point(q.fixed_points(p, model, nu, I_ext, calibration))
+            out[q.key] = fp and float(fp["rates_Hz"][0])
     return out
 
 
@@ -84,7 +91,10 @@ def row(point: str, g: float, stats: dict, model, fit: dict, p: dict, calibratio
            "correlation": E["correlation"]["mean"], "fraction_silent": E["fraction_silent"],
            "asynchronous_irregular": bool(stats["ai_state"]["asynchronous_irregular"]),
            "mean_driven_index": mean_driven_index(model, fit, stats["inputs"].get("E"),
-                                                  net["I_ext_pA"])}
+                                                  net["I_ext_pA"]),
+           "mean_driven_index_V_th": None if model.threshold is None else mean_driven_index(
+               model, fit, stats["inputs"].get("E"), net["I_ext_pA"],
+               float(model.params[model.threshold]))}
     pred = predictions(model, p, net["nu_ext_Hz"], net["I_ext_pA"], calibration)
     pred["selfconsistent"] = iterated and iterated["rate_Hz"]
     for key in PREDICTORS:
@@ -110,24 +120,26 @@ def summary(rows: list[dict], tol: float = TOLERANCE) -> dict:
     active = [r for r in rows if r["rate_E_Hz"] >= RATE_CUT_HZ]
     out = {"tolerance": tol, "points": len(rows), "points_firing": len(active),
            "points_ai": sum(r["asynchronous_irregular"] for r in rows), "predictions": {}}
+    converged = [r for r in active if r["selfconsistent_converged"]]
+    out["points_selfconsistent_converged"] = len(converged)
+    out["points_ai_selfconsistent_converged"] = sum(r["asynchronous_irregular"]
+                                                    for r in converged)
     for key, label in PREDICTORS.items():
         errs = {name: [r[f"{key}_rel_error"] for r in active if keep(r)]
                 for name, keep in groups.items()}
         within = [r["point"] for r in active
                   if r[f"{key}_rel_error"] is not None and r[f"{key}_rel_error"] <= tol]
+        stats = {name: error_stats(e) for name, e in errs.items()}
         out["predictions"][key] = {
             "label": label, "within_tolerance": within, "n_within": len(within),
             "n_within_ai": sum(1 for r in active if r["point"] in within
                                and r["asynchronous_irregular"]),
-            "median_rel_error": {name: _median(e) for name, e in errs.items()},
-            "n_points": {name: len(e) for name, e in errs.items()}}
+            "median_rel_error": {name: st["median_rel_error"] for name, st in stats.items()},
+            "n_points": {name: st["n"] for name, st in stats.items()},
+            "n_no_prediction": {name: st["n_no_prediction"] for name, st in stats.items()}}
+        if key == "selfconsistent":  # judged only where the loop converged
+            ok = [r for r in converged if r["point"] in within]
+            out["predictions"][key] |= {
+                "n_within_converged": len(ok),
+                "n_within_ai_converged": sum(r["asynchronous_irregular"] for r in ok)}
     return out
-
-
-def _median(errors) -> float | None:
-    """Median, counting a missing prediction (no fixed point) as an infinite error."""
-    if not errors:
-        return None
-    x = np.array([np.inf if e is None else e for e in errors], float)
-    m = float(np.median(x))
-    return m if math.isfinite(m) else None

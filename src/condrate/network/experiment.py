@@ -223,12 +223,5 @@ def build(nest, model: NeuronModel, spec: dict) -> Nodes:
     return Nodes(nodes["neurons"], {"spikes": nodes["spikes"], "state": nodes["meter"]})
 
 
-def analyse(spec: dict, spikes) -> dict:
-    """Per population statistics of the run (see network.stage.network_stats)."""
-    from .stage import network_stats
-
-    return network_stats(spec, spikes, None)
-
-
 EXPERIMENT = Experiment(kind="network", path="network/{model}/{run}", sections=("network",),
-                        spec=network_spec, build=build, analyse=analyse)
+                        spec=network_spec, build=build)

@@ -3,6 +3,7 @@ the Snakemake report renders them; results/paper/captions.rst gathers them)."""
 
 from __future__ import annotations
 
+from ..theory.predictors import PREDICTORS
 from . import figures
 
 
@@ -52,14 +53,15 @@ def theory(models: dict) -> str:
     parts = []
     for m, d in models.items():
         errs = ", ".join(
-            f"{label.split()[0]} "
-            f"{_pct(figures.band_error(d['summary'], 'closed_loop', p, 'median_rel_error'))}"
-            for p, label in figures.PREDICTORS)
+            f"{q.numeral} "
+            f"{_pct(figures.band_error(d['summary'], 'closed_loop', q.key, 'median_rel_error'))}"
+            for q in PREDICTORS)
         parts.append(f"{m}: {errs}")
     return ("Rate theory against NEST. A–: the E/I network's E rate against the external rate "
-            "(NEST, ± s.e.m.) and the predictions (i) threshold-linear, (ii) fluctuation-aware, "
-            "(iii) semi-analytic f, (iv) self-consistent single neurons (95 % bootstrap interval "
-            "of the last generation). No prediction takes a statistic of the network run. Next: "
+            "(NEST, ± s.e.m.) and the predictions "
+            + ", ".join(f"{q.numeral} {q.name}" for q in PREDICTORS)
+            + " (the self-consistent loop with the 95 % bootstrap interval of its last "
+            "generation). No prediction takes anything from the network run. Next: "
             "open loop, prediction (ii) against NEST (grey: the 1–50 Hz band); uniform "
             "excitatory feedback, predicted ignition threshold against NEST's open-loop "
             "crossing; closed-loop median relative error in the 1–50 Hz band per prediction "

@@ -15,14 +15,10 @@ from ..io import none_to_nan
 from ..network.plots import draw_population_histograms, draw_raster, window_rates_cv
 from ..plotstyle import BLACK, BLUE, GREEN, MODEL, ORANGE, PURPLE, VERMILLION, plt
 from ..theory.plots import band_error, draw_step_dynamics
-from ..theory.verification import TRANSFER_FUNCTIONS, closed_loop_nu
+from ..theory.predictors import PREDICTORS
+from ..theory.verification import closed_loop_nu
 from .layout import letter, letters, new_figure, styled
 
-# the rate predictions of the theory stage, in the order the README numbers them
-PREDICTORS = tuple(zip(TRANSFER_FUNCTIONS, ("(i) threshold-linear", "(ii) fluctuation-aware",
-                                           "(iii) semi-analytic", "(iv) self-consistent")))
-PREDICTOR_STYLE = {"linear": ("--", VERMILLION), "fluct": ("-", BLUE),
-                   "semianalytic": ("-.", GREEN), "selfconsistent": ("D", PURPLE)}
 MARKERS = ("o", "s", "^", "D")
 
 
@@ -125,7 +121,7 @@ def _closed_loop(rows: dict) -> dict:
     nu = np.array([closed_loop_nu(c) for c in np.asarray(rows["condition"])[k]])
     order = np.argsort(nu)
     out = {"nu": nu[order]}
-    keys = ["simulated_Hz", "simulated_sem_Hz"] + [f"predicted_Hz_{p}" for p, _ in PREDICTORS]
+    keys = ["simulated_Hz", "simulated_sem_Hz"] + [q.column for q in PREDICTORS]
     for key in keys:
         out[key] = none_to_nan(rows[key])[k][order]
     return out
@@ -148,14 +144,17 @@ def theory(models: dict):
         d = _closed_loop(models[m]["rows"])
         ax.errorbar(d["nu"], d["simulated_Hz"], d["simulated_sem_Hz"], fmt="o", color=BLACK,
                     ms=3, label="NEST network")
-        for p, label in PREDICTORS[:3]:
-            ls, col = PREDICTOR_STYLE[p]
-            ax.plot(d["nu"], d[f"predicted_Hz_{p}"], ls, color=col, lw=1.0, label=label)
-        sc = models[m]["selfconsistent"]["predictions"]
-        r = np.array([q["rate_Hz"] for q in sc])
-        lo, hi = np.array([q["rate_interval_Hz"] for q in sc]).T
-        ax.errorbar([q["nu_ext_Hz"] for q in sc], r, [r - lo, hi - r], fmt="D", ms=3,
-                    mfc="none", color=PURPLE, lw=0.8, label=PREDICTORS[3][1])
+        for q in PREDICTORS:
+            if q.fixed_points is not None:  # a rate equation: its curve
+                ax.plot(d["nu"], d[q.column], q.linestyle, color=q.colour, lw=1.0,
+                        label=q.label)
+                continue
+            # the self-consistent loop: r* at its external rates with their intervals
+            sc = models[m]["selfconsistent"]["predictions"]
+            r = np.array([x["rate_Hz"] for x in sc])
+            lo, hi = np.array([x["rate_interval_Hz"] for x in sc]).T
+            ax.errorbar([x["nu_ext_Hz"] for x in sc], r, [r - lo, hi - r], fmt=q.linestyle,
+                        ms=3, mfc="none", color=q.colour, lw=0.8, label=q.label)
         ax.set_ylim(0, None)
         ax.set_title(m)
         ax.set_xlabel("external rate ν$_{ext}$ (Hz)")
@@ -196,12 +195,12 @@ def theory(models: dict):
     for i, m in enumerate(names):
         s = models[m]["summary"]
         xs = np.arange(len(PREDICTORS)) + (i - (len(names) - 1) / 2) * width
-        med = [band_error(s, "closed_loop", p, "median_rel_error") for p, _ in PREDICTORS]
-        p90 = [band_error(s, "closed_loop", p, "p90_rel_error") for p, _ in PREDICTORS]
+        med = [band_error(s, "closed_loop", q.key, "median_rel_error") for q in PREDICTORS]
+        p90 = [band_error(s, "closed_loop", q.key, "p90_rel_error") for q in PREDICTORS]
         cx.bar(xs, med, width, color=_model_colour(m, i), label=m)
         cx.plot(xs, p90, "_", color=BLACK, ms=4)
     cx.axhline(10, color="0.5", lw=0.6, ls=":")
-    cx.set_xticks(range(len(PREDICTORS)), [label.split()[0] for _, label in PREDICTORS])
+    cx.set_xticks(range(len(PREDICTORS)), [q.numeral for q in PREDICTORS])
     cx.set_xlabel("prediction")
     cx.set_ylabel("closed-loop error, 1–50 Hz (%)")
     cx.set_yscale("log")

@@ -73,6 +73,8 @@ def history(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[d
                 "generation": g, "input": "poisson" if group["pool"] is None else "replay",
                 "levels_Hz": group["levels_Hz"], "output_Hz": st["rate_Hz"][a],
                 "output_sem_Hz": st["sem_Hz"][a], "root_Hz": root, "bracketed": bracketed,
+                "root_interval_Hz": root_interval(group["levels_Hz"], st["neuron_rates_Hz"][a],
+                                                  group["halfwidth"], spec["replay_seed"]),
                 "cv_isi": st["cv_isi"][a][near], "fano": st["fano"][a][near],
                 "root_change": prev and _rel_change(root, prev["root_Hz"]),
                 "cv_change": prev and _rel_change(st["cv_isi"][a][near], prev["cv_isi"]),
@@ -91,27 +93,50 @@ def _spectrum_change(psd, previous) -> float | None:
     return float(np.linalg.norm(psd[k] - old[k]) / np.linalg.norm(old[k]))
 
 
-def converged(gen: dict, tol: dict) -> bool:
-    """Rate, CV and spectrum each changed by less than its tolerance in the last step."""
-    changes = (gen["root_change"], gen["cv_change"], gen["psd_change"])
-    return all(x is not None and x <= t for x, t in zip(changes, (tol["rate"], tol["cv"],
-                                                                   tol["psd"])))
+def rate_settled(gens: list[dict]) -> bool:
+    """r* has settled within the generations' own noise: the last two roots were
+    bracketed (never an extrapolation) and their bootstrap intervals overlap (the step
+    between them is no larger than their noise), and the last three roots show no trend
+    (a monotone run of three whose total change exceeds the last interval's
+    half-width)."""
+    if len(gens) < 2 or not (gens[-1]["bracketed"] and gens[-2]["bracketed"]):
+        return False
+    (a0, a1), (b0, b1) = gens[-2]["root_interval_Hz"], gens[-1]["root_interval_Hz"]
+    if a0 > b1 or b0 > a1:
+        return False
+    if len(gens) >= 3:
+        r = [g["root_Hz"] for g in gens[-3:]]
+        monotone = (r[0] < r[1] < r[2]) or (r[0] > r[1] > r[2])
+        if monotone and abs(r[2] - r[0]) > (b1 - b0) / 2:
+            return False
+    return True
+
+
+def converged(gens: list[dict], tol: dict) -> bool:
+    """The loop converged at one external rate: r* settled within the generations' own
+    noise (rate_settled), and the output's ISI CV and spectrum changed by less than
+    their tolerances in the last step (gens: the generations' history records)."""
+    gen = gens[-1]
+    changes = (gen["cv_change"], gen["psd_change"])
+    return rate_settled(gens) and all(x is not None and x <= t for x, t in
+                                      zip(changes, (tol["cv"], tol["psd"])))
 
 
 def predictions(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[dict]:
     """Per external rate: the last generation's r* with its bootstrap interval, CV and
-    Fano, converged or not, and the history behind them."""
+    Fano, converged or not (converged), and the history behind them. An r* that the last
+    ladder did not bracket is an extrapolation: ``bracketed`` is false, and it is never
+    converged (the closed-loop predictions report no rate there)."""
     last, st = specs[-1], stats[-1]
     tol = last["selfconsistent"]["tolerance"]
     out = []
     for a, h in enumerate(history(specs, stats, spectra)):
-        gen, group = h["generations"][-1], last["groups"][a]
+        gen = h["generations"][-1]
         out.append({
             "nu_ext_Hz": h["nu_ext_Hz"], "rate_Hz": gen["root_Hz"],
-            "rate_interval_Hz": root_interval(group["levels_Hz"], st["neuron_rates_Hz"][a],
-                                              group["halfwidth"], last["replay_seed"]),
+            "rate_interval_Hz": gen["root_interval_Hz"],
             "cv_isi": gen["cv_isi"], "fano": gen["fano"], "bracketed": gen["bracketed"],
-            "converged": converged(gen, tol), "history": h["generations"],
+            "converged": converged(h["generations"], tol), "history": h["generations"],
         })
     return out
 

@@ -225,5 +225,5 @@ def build(nest, model: NeuronModel, spec: dict) -> Nodes:
 
 EXPERIMENT = Experiment(kind="feedback", path="theory/{model}/feedback",
                         sections=("network", "theory.feedback"), spec=feedback_spec,
-                        build=build, analyse=measured_rates,
+                        build=build,
                         inputs={"fit": "results/fi/{model}/threshold_fit.json"})

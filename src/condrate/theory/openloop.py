@@ -160,8 +160,8 @@ def build(nest, model: NeuronModel, spec: dict) -> Nodes:
 
 EXPERIMENT = Experiment(kind="openloop", path="theory/{model}/openloop",
                         sections=("network", "theory.openloop"), spec=openloop_spec,
-                        build=build, analyse=condition_rates,
+                        build=build,
                         inputs={"base_stats": "results/network/{model}/{network}/stats.json"})
 CALIBRATION = Experiment(kind="calibration", path="theory/{model}/calibration",
                          sections=("network", "theory.openloop"), spec=calibration_spec,
-                         build=build, analyse=condition_rates)
+                         build=build)

@@ -8,6 +8,7 @@ from ..io import none_to_nan
 from ..network.plots import label_rate_vs_input
 from ..plotstyle import (BLUE, DOUBLE, GREEN, MM, ORANGE, POPULATION, PURPLE, SINGLE, STYLE,
                          VERMILLION, plt)
+from .predictors import PREDICTORS
 from .verification import closed_loop_nu
 
 
@@ -27,12 +28,14 @@ def predicted_vs_simulated(rows: dict, summ: dict, title: str):
     sim = _col(rows, "simulated_Hz")
     top = 2 * np.nanmax(sim)  # predictions beyond are drawn on the upper edge
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(2, 2, figsize=(DOUBLE, 150 * MM), sharey=True)
-        for ax, f, label in ((axes[0, 0], "linear", "threshold-linear f"),
-                             (axes[0, 1], "fluct", "fluctuation-aware f"),
-                             (axes[1, 0], "semianalytic", "semi-analytic f (calibrated)"),
-                             (axes[1, 1], "selfconsistent", "self-consistent single neurons")):
-            pred = np.minimum(_col(rows, f"predicted_Hz_{f}"), top)
+        n_rows = (len(PREDICTORS) + 1) // 2
+        fig, axes = plt.subplots(n_rows, 2, figsize=(DOUBLE, 75 * MM * n_rows), sharey=True,
+                                 squeeze=False)
+        for ax in axes.ravel()[len(PREDICTORS):]:
+            ax.set_visible(False)
+        for ax, q in zip(axes.ravel(), PREDICTORS):
+            f, label = q.key, q.short
+            pred = np.minimum(_col(rows, q.column), top)
             for e, mk, col in (("open_loop", "o", PURPLE), ("closed_loop", "s", ORANGE),
                                ("uniform_feedback", "^", GREEN)):
                 k = exp == e

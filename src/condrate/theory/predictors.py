@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..plotstyle import BLUE, GREEN, PURPLE, VERMILLION
+from typing import Callable
+
+from ..palette import BLUE, GREEN, PURPLE, VERMILLION
+from . import rate_model as rt
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,14 @@ class Predictor:
     calibrated_on: str  # what it is fitted or calibrated on, "" for nothing
     colour: str
     linestyle: str
+    short: str  # the title of its panel in the per-model theory figure
     experiments: tuple  # the experiments of the theory stage it predicts
+    # rate (Hz) of unconnected neurons at input rates (p, model, r_E, r_I, nu_ext,
+    # calibration); None: no open-loop prediction
+    open_loop_rate: Callable | None = None
+    # every fixed point of the E/I rate equations at an external rate (p, model, nu_ext,
+    # I_ext, calibration) -> [{rates_Hz, stable}]; None: no rate equation (a simulation)
+    fixed_points: Callable | None = None
     diagnostic: bool = False  # takes something from the judged run
     diagnostic_reason: str = ""
 
@@ -43,6 +53,30 @@ class Predictor:
         return f"{self.numeral} {self.name}" + (" — diagnostic" if self.diagnostic else "")
 
 
+def _linear_open(p, model, r_E, r_I, nu, cal) -> float:
+    return float(rt.f_linear(rt.drive(p, [r_E, r_I], nu)[0], p["beta_Hz_per_pA"]))
+
+
+def _fluct_open(p, model, r_E, r_I, nu, cal) -> float:
+    return rt.fluct_rate(model, p, r_E, r_I, nu)
+
+
+def _semianalytic_open(p, model, r_E, r_I, nu, cal) -> float:
+    return rt.semianalytic_rate(model, p, r_E, r_I, nu, cal)
+
+
+def _linear_fixed_points(p, model, nu, I_ext, cal) -> list:
+    return rt.linear_fixed_points(p, nu, I_ext)
+
+
+def _fluct_fixed_points(p, model, nu, I_ext, cal) -> list:
+    return rt.fluct_fixed_points(p, model, nu, I_ext)
+
+
+def _semianalytic_fixed_points(p, model, nu, I_ext, cal) -> list:
+    return rt.semianalytic_fixed_points(p, model, nu, cal, I_ext)
+
+
 PREDICTORS = (
     Predictor(
         key="linear", numeral="(i)", label="(i) threshold-linear",
@@ -50,8 +84,9 @@ PREDICTORS = (
         uses="the derived W, W_ext and θ with the gain β and v_θ of the single-neuron "
              "f–I fits (fi stage)",
         calibrated_on="deterministic f–I curves of single neurons",
-        colour=VERMILLION, linestyle="--",
-        experiments=("open_loop", "closed_loop", "uniform_feedback", "step")),
+        colour=VERMILLION, linestyle="--", short="threshold-linear f",
+        experiments=("open_loop", "closed_loop", "uniform_feedback", "step"),
+        open_loop_rate=_linear_open, fixed_points=_linear_fixed_points),
     Predictor(
         key="fluct", numeral="(ii)", label="(ii) fluctuation-aware",
         name="fluctuation-aware f",
@@ -62,26 +97,26 @@ PREDICTORS = (
              "W_ext, θ, β, v_θ",
         calibrated_on="nothing for integrate-and-fire models (their parameters); the "
                       "deterministic f–I fit otherwise",
-        colour=BLUE, linestyle="-",
-        experiments=("open_loop", "closed_loop", "uniform_feedback")),
+        colour=BLUE, linestyle="-", short="fluctuation-aware f",
+        experiments=("open_loop", "closed_loop", "uniform_feedback"),
+        open_loop_rate=_fluct_open, fixed_points=_fluct_fixed_points),
     Predictor(
         key="semianalytic", numeral="(iii)", label="(iii) semi-analytic",
         name="semi-analytic f",
         uses="a Zerlaut-type threshold polynomial in the free membrane potential's moments",
-        calibrated_on="unconnected single neurons driven at rates scaled from the judged "
-                      "network's own r_E and r_I (openloop.calibration)",
-        colour=GREEN, linestyle="-.",
+        calibrated_on="unconnected single neurons at a grid of input rates the config "
+                      "fixes (openloop.calibration; a run of its own, "
+                      "theory/<model>/calibration), disjoint from every judged condition",
+        colour=GREEN, linestyle="-.", short="semi-analytic f (calibrated)",
         experiments=("open_loop", "closed_loop"),
-        diagnostic=True,
-        diagnostic_reason="its calibration conditions are scaled from the base network "
-                          "run's rates"),
+        open_loop_rate=_semianalytic_open, fixed_points=_semianalytic_fixed_points),
     Predictor(
         key="selfconsistent", numeral="(iv)", label="(iv) self-consistent",
         name="self-consistent single neurons",
         uses="generations of unconnected NEST neurons driven by the previous generation's "
              "own output spike trains",
         calibrated_on="nothing (its own single-neuron simulations)",
-        colour=PURPLE, linestyle="D",
+        colour=PURPLE, linestyle="D", short="self-consistent single neurons",
         experiments=("closed_loop",)),
 )
 

@@ -174,7 +174,10 @@ def next_groups(prev_spec: dict, prev_stats: dict, spikes) -> list[dict]:
     for a, group in enumerate(prev_spec["groups"]):
         levels = group["levels_Hz"]
         root, bracketed, nearest = solve_ladder(group, prev_stats["rate_Hz"][a])
-        width = max(group["halfwidth"] / 2, c["min_halfwidth"]) if bracketed else group["halfwidth"]
+        # bracketed: narrow around r*; an extrapolation: twice as wide, so that the next
+        # ladder brackets r* (capped at the first generation's width)
+        width = (max(group["halfwidth"] / 2, c["min_halfwidth"]) if bracketed
+                 else min(2 * group["halfwidth"], c["ladder_halfwidth"]))
         trains = pool_trains(spikes, group_index(prev_spec, a, nearest), t0, t1)
         pool = ({"trains": trains, "period_ms": t1 - t0, "from_level_Hz": levels[nearest],
                  "rate_Hz": prev_stats["rate_Hz"][a][nearest]}
@@ -291,4 +294,4 @@ def build(nest, model: NeuronModel, spec: dict) -> Nodes:
 
 EXPERIMENT = Experiment(kind="selfconsistent", path=PATH,
                         sections=("network", "theory.selfconsistent"), spec=selfconsistent_spec,
-                        build=build, analyse=group_stats, inputs=previous_generation)
+                        build=build, inputs=previous_generation)

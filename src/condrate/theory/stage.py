@@ -1,15 +1,20 @@
 """Entry points of the theory stage, one per workflow rule: file paths in, files out.
 
 derive     W, W_ext, theta and every input with its unit and source;
+calibration  the semi-analytic f (iii) fitted on its own run of single neurons;
 openloop   unconnected neurons at fixed input rates;
 selfconsistent  iterated single neurons: r*, CV, Fano per external rate (+ figure);
-closedloop the network over the external-rate sweep (+ diagnostics, figure);
+selfconsistent_cost  their NEST time against the network's;
+predictions  every prediction of the closed loop (registry), from no network run;
+closedloop the predictions against the network over the external-rate sweep
+           (+ diagnostics, figure);
 feedback   excitatory-only networks around the uniform-feedback transition;
 step       the rate model after the network's step of the external rate;
 summary    every experiment's rows in verification.csv, the error summary, figure.
 
-Each theory result carries the provenance of the open-loop run (``provenance``
-input): config, seed, VP count and versions of the theory stage's own simulation.
+Each result carries the provenance of the run it was computed from: the f-I run's
+(derive), the calibration run's (calibration, predictions), the open-loop run's
+(openloop, summary) or the generation's (selfconsistent).
 """
 
 from __future__ import annotations
@@ -57,10 +62,11 @@ def _provenance(spikes_path) -> dict:
     return read_spike_meta(spikes_path)["provenance"]
 
 
-def write_derived(fit, base_spec, provenance, derived, binary_on_rate_Hz) -> None:
+def write_derived(fit, base_spec, derived, binary_on_rate_Hz) -> None:
+    """W, W_ext, theta from the parameters and the f-I fit (whose provenance it keeps)."""
     model, p, base = load_rate_model(fit, base_spec)
     out = ver.derived_params(p, model, base, str(fit), binary_on_rate_Hz)
-    write_json(derived, out | {"provenance": _provenance(provenance)})
+    write_json(derived, out | {"provenance": read_json(fit)["provenance"]})
 
 
 def _openloop_rates(ol_spec, ol_spikes) -> tuple:
@@ -97,12 +103,9 @@ def simulate_seconds(sim) -> float:
     return max(k.get("time_simulate", 0.0) for k in manifest["kernel_per_rank"])
 
 
-def write_selfconsistent(specs, spikes, sims, network_sim, selfconsistent, cost,
-                         figure) -> None:
+def write_selfconsistent(specs, spikes, selfconsistent, figure) -> None:
     """The self-consistent closed loop (iv) from its generations: r* per external rate
-    with interval, CV, Fano, convergence history; the convergence figure; and its cost,
-    NEST's simulate time of the generations against the base network's, in a file of
-    its own (wall-clock times: the one output that same seed and VPs do not repeat)."""
+    with interval, CV, Fano, convergence history; the convergence figure."""
     specs, preds, trains = convergence.from_generations(specs, spikes)
     A, L, N = sc.layout(specs[-1])
     write_json(selfconsistent, {
@@ -112,6 +115,12 @@ def write_selfconsistent(specs, spikes, sims, network_sim, selfconsistent, cost,
                  "simulated_ms_per_generation": specs[-1]["duration_ms"]},
         "provenance": trains[-1].meta["provenance"]})
     _save("selfconsistent_convergence", figure, preds, specs[-1]["model"])
+
+
+def write_selfconsistent_cost(sims, network_sim, cost) -> None:
+    """The cost of (iv): NEST's simulate time of the generations against the base
+    network's, in a file of its own (wall-clock times: the one output that same seed and
+    VPs do not repeat; the one that reads the network run, which (iv) does not)."""
     per_generation = [simulate_seconds(x) for x in sims]
     network = simulate_seconds(_one(network_sim))
     write_json(cost, {"simulate_s_per_generation": per_generation,
@@ -121,15 +130,28 @@ def write_selfconsistent(specs, spikes, sims, network_sim, selfconsistent, cost,
                               "against the base network run: wall-clock, not reproducible"})
 
 
-def write_closedloop(fit, base_spec, ext, calibration, selfconsistent, closedloop,
-                     figure) -> None:
-    """Closed-loop rows and diagnostics (JSON), the self-consistent check, and the
-    rates-vs-input figure."""
+def write_predictions(fit, base_spec, ext_specs, calibration, selfconsistent,
+                      predictions) -> None:
+    """Every prediction of the closed loop over the external-rate sweep (the registry's
+    predictors): from the f-I fit, the network's parameters (specs), the calibration
+    and the self-consistent generations; nothing of a network run."""
+    model, p, _ = load_rate_model(fit, base_spec)
+    runs = [read_json(x)["network"] for x in ext_specs]
+    cal = read_json(calibration)
+    out = ver.closed_loop_predictions(p, model, runs, cal,
+                                      read_json(selfconsistent)["predictions"])
+    write_json(predictions, out | {"provenance": cal["provenance"]})
+
+
+def write_closedloop(fit, base_spec, ext, calibration, selfconsistent, predictions,
+                     closedloop, figure) -> None:
+    """Closed-loop rows (the predictions against the network runs) and diagnostics
+    (JSON), the self-consistent check, and the rates-vs-input figure."""
     model, p, _ = load_rate_model(fit, base_spec)
     cal = read_json(calibration)
     stats = [read_json(x) for x in ext]
     iterated = read_json(selfconsistent)
-    rows = ver.closedloop_rows(p, model, stats, cal, iterated["predictions"])
+    rows = ver.closedloop_rows(read_json(predictions), stats)
     diagnostics = ver.closed_loop_diagnostics(p, model, stats)
     check = ver.selfconsistent_check(iterated["predictions"], stats)
     write_json(closedloop, {"rows": rows, "diagnostics": diagnostics, "selfconsistent": check})
@@ -176,6 +198,8 @@ def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, 
                                "selfconsistent": closed["selfconsistent"],
                                "calibration_distance": read_json(openloop).get(
                                    "calibration_distance")}
+    out["closed_loop_selfconsistent_converged"] = ver.converged_only(
+        rows, closed["selfconsistent"], t_ref and float(t_ref))
     write_csv(csv, rows, ver.COLUMNS)
     write_json(summary, out)
     _save("predicted_vs_simulated", figure, rows, out, model)

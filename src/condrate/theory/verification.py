@@ -16,12 +16,12 @@ from ..criteria import RATE_CUT_HZ, rate_bands
 from ..io import none_to_nan
 from . import feedback, semianalytic
 from . import rate_model as rt
+from .predictors import KEYS, PREDICTORS
 from .transfer import conductance_moments
 
-TRANSFER_FUNCTIONS = ("linear", "fluct", "semianalytic", "selfconsistent")
-COLUMNS = ("experiment", "condition", "population", "predicted_Hz_linear", "predicted_Hz_fluct",
-           "predicted_Hz_semianalytic", "predicted_Hz_selfconsistent", "simulated_Hz",
-           "simulated_sem_Hz")
+TRANSFER_FUNCTIONS = KEYS  # the predictions, in the registry's order
+COLUMNS = ("experiment", "condition", "population", *(q.column for q in PREDICTORS),
+           "simulated_Hz", "simulated_sem_Hz")
 
 
 def derived_params(p: dict, model, base_spec: dict, fit_path: str,
@@ -85,6 +85,21 @@ def add_row(rows: dict, *values, columns=COLUMNS) -> None:
         rows[key].append(val)
 
 
+def add_prediction_row(rows: dict, experiment: str, condition: str, population: str,
+                       predicted: dict, simulated, sem) -> None:
+    """One verification row; ``predicted`` maps a predictor's key to its rate (Hz), a
+    predictor it leaves out predicts nothing here (None)."""
+    values = {"experiment": experiment, "condition": condition, "population": population,
+              "simulated_Hz": simulated, "simulated_sem_Hz": sem}
+    for key, rate in predicted.items():
+        column = f"predicted_Hz_{key}"
+        if column not in rows:
+            raise KeyError(f"{key} is not a registered prediction ({', '.join(KEYS)})")
+        values[column] = rate
+    for column in rows:
+        rows[column].append(values.get(column))
+
+
 def empty_rows() -> dict:
     return {c: [] for c in COLUMNS}
 
@@ -115,29 +130,52 @@ def openloop_rows(p, model, ol_rates, cal: dict) -> dict:
         cond = f"rE={r[0]:g};rI={r[1]:g};nu={nu:g}"
         if ol_rates["set"][k] != "grid":
             cond += f";{ol_rates['set'][k]}"
-        add_row(rows, "open_loop", cond, "E", float(rt.f_linear(mu, p["beta_Hz_per_pA"])),
-                rt.fluct_rate(model, p, r[0], r[1], nu),
-                rt.semianalytic_rate(model, p, r[0], r[1], nu, cal), None,
-                ol_rates["rate_Hz"][k], ol_rates["sem_Hz"][k])
+        predicted = {q.key: q.open_loop_rate(p, model, r[0], r[1], nu, cal)
+                     for q in PREDICTORS if q.open_loop_rate is not None}
+        add_prediction_row(rows, "open_loop", cond, "E", predicted, ol_rates["rate_Hz"][k],
+                           ol_rates["sem_Hz"][k])
     return rows
 
 
-def closedloop_rows(p, model, ext_stats, cal: dict, selfconsistent: list[dict]) -> dict:
-    """Closed loop: the network over the external-rate sweep; predicted = the stable
-    fixed point reached from rest, and r* of the self-consistent single neurons
-    (selfconsistent: convergence.predictions, one per external rate)."""
-    iterated = {q["nu_ext_Hz"]: q["rate_Hz"] for q in selfconsistent}
+def closed_loop_predictions(p, model, runs: list[dict], cal: dict,
+                            selfconsistent: list[dict]) -> dict:
+    """Every prediction of the E/I network's rates over the external-rate sweep, from
+    the rate model, the calibration and the self-consistent generations alone (nothing
+    of the network runs): per predictor with fixed points, the stable fixed point
+    reached from rest ([r_E, r_I] Hz, None where there is none); (iv) r* per external
+    rate. runs: {nu_ext_Hz, I_ext_pA} of each network run of the sweep (from its spec)."""
+    # an r* the last ladder did not bracket is an extrapolation, never a prediction
+    iterated = {q["nu_ext_Hz"]: q["rate_Hz"] for q in selfconsistent if q["bracketed"]}
+    out = {"nu_ext_Hz": [], "I_ext_pA": [], "rates_Hz": {q.key: [] for q in PREDICTORS}}
+    for run in sorted(runs, key=lambda r: r["nu_ext_Hz"]):
+        nu, I_ext = run["nu_ext_Hz"], run["I_ext_pA"]
+        out["nu_ext_Hz"].append(nu)
+        out["I_ext_pA"].append(I_ext)
+        for q in PREDICTORS:
+            if q.fixed_points is not None:
+                point = rt.rest_fixed_point(q.fixed_points(p, model, nu, I_ext, cal))
+                rates = point and point["rates_Hz"]
+            else:  # the self-consistent loop: one rate for E and I (one population)
+                r = iterated.get(nu)
+                rates = None if r is None else [r, r]
+            out["rates_Hz"][q.key].append(None if rates is None else [float(x) for x in rates])
+    return out
+
+
+def closedloop_rows(predictions: dict, ext_stats) -> dict:
+    """Closed loop: the network over the external-rate sweep against each prediction
+    (closed_loop_predictions) at the same external rate."""
+    index = {nu: i for i, nu in enumerate(predictions["nu_ext_Hz"])}
     rows = empty_rows()
     for st in sorted(ext_stats, key=lambda s: s["network"]["nu_ext_Hz"]):
-        nu, I_ext = st["network"]["nu_ext_Hz"], st["network"]["I_ext_pA"]
-        lin = rt.rest_fixed_point(rt.linear_fixed_points(p, nu, I_ext))
-        flu = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext))
-        sa = rt.rest_fixed_point(rt.semianalytic_fixed_points(p, model, nu, cal, I_ext))
+        nu = st["network"]["nu_ext_Hz"]
+        i = index[nu]
         for j, pop in enumerate(("E", "I")):
             s = st["populations"][pop]
-            add_row(rows, "closed_loop", closed_loop_condition(nu), pop, lin and lin["rates_Hz"][j],
-                    flu and flu["rates_Hz"][j], sa and sa["rates_Hz"][j], iterated.get(nu),
-                    s["rate_Hz"], s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
+            predicted = {key: rates[i] and rates[i][j]
+                         for key, rates in predictions["rates_Hz"].items()}
+            add_prediction_row(rows, "closed_loop", closed_loop_condition(nu), pop, predicted,
+                               s["rate_Hz"], s["rate_sd_Hz"] / np.sqrt(s["n_neurons"]))
     return rows
 
 
@@ -225,12 +263,14 @@ def uniform_feedback(model, p: dict, spec: dict, m: dict):
         cond = f"gain={gain['loop_gain']:g}"
         # (iii) is calibrated on the E/I network's synapses only, (iv) iterates the E/I
         # network only: no feedback prediction from either
-        add_row(rows, "uniform_feedback", f"{cond};threshold", "E", pr["threshold_linear_Hz"],
-                pr["threshold_fluct_Hz"], None, None, thr, thr_sem)
+        add_prediction_row(rows, "uniform_feedback", f"{cond};threshold", "E",
+                           {"linear": pr["threshold_linear_Hz"],
+                            "fluct": pr["threshold_fluct_Hz"]}, thr, thr_sem)
         for window in ("during_kick", "after_kick"):
-            add_row(rows, "uniform_feedback", f"{cond};{window}", "E",
-                    pr[f"{window}_linear_Hz"], pr[f"{window}_fluct_Hz"], None, None,
-                    closed[window]["rate_Hz"][g], closed[window]["sem_Hz"][g])
+            add_prediction_row(rows, "uniform_feedback", f"{cond};{window}", "E",
+                               {"linear": pr[f"{window}_linear_Hz"],
+                                "fluct": pr[f"{window}_fluct_Hz"]},
+                               closed[window]["rate_Hz"][g], closed[window]["sem_Hz"][g])
         for j, r in enumerate(m["rates_in_Hz"]):
             add_row(table, gain["loop_gain"], r, m["open_rate_Hz"][g][j], m["open_sem_Hz"][g][j],
                     pr["F_linear"](r), pr["F_fluct"](r), columns=FEEDBACK_COLUMNS)
@@ -254,14 +294,25 @@ def feedback_curves(model, p: dict, c: dict, n: int = 30) -> dict:
     return out
 
 
+def error_stats(rel) -> dict:
+    """Median and 90th percentile of relative errors, where a missing error (None or
+    NaN: no stable fixed point, a runaway) counts as a failure, an infinite error: it
+    is never dropped from a median. A statistic that lands on a failure is None. n
+    counts every point, n_no_prediction the failures among them."""
+    x = np.array([np.inf if e is None or not np.isfinite(e) else e for e in rel], float)
+
+    def stat(value):
+        return float(value) if np.isfinite(value) else None
+
+    with np.errstate(invalid="ignore"):  # a percentile between two failures: NaN -> None
+        return {"median_rel_error": stat(np.median(x)) if x.size else None,
+                "p90_rel_error": stat(np.percentile(x, 90)) if x.size else None,
+                "n": int(x.size), "n_no_prediction": int(np.isinf(x).sum())}
+
+
 def _rel_stats(pred, sim) -> dict:
-    """Median and 90th percentile of |pred - sim| / sim over the points with a finite
-    prediction; n counts every point, n_no_prediction those without (e.g. runaway)."""
-    rel = np.abs(pred - sim) / sim
-    ok = np.isfinite(rel)
-    return {"median_rel_error": float(np.median(rel[ok])) if ok.any() else None,
-            "p90_rel_error": float(np.percentile(rel[ok], 90)) if ok.any() else None,
-            "n": int(rel.size), "n_no_prediction": int((~ok).sum())}
+    """error_stats of |pred - sim| / sim."""
+    return error_stats(np.abs(pred - sim) / sim)
 
 
 def summary(rows: dict, t_ref_ms: float | None) -> dict:
@@ -276,9 +327,10 @@ def summary(rows: dict, t_ref_ms: float | None) -> dict:
     bands = rate_bands(t_ref_ms)
     for e in sorted(set(exp.tolist())):
         out[e] = {}
-        for f in TRANSFER_FUNCTIONS:
-            pred = none_to_nan(rows[f"predicted_Hz_{f}"])
-            if not np.isfinite(pred[exp == e]).any():
+        for q in PREDICTORS:
+            f = q.key
+            pred = none_to_nan(rows[q.column])
+            if e not in q.experiments or not np.isfinite(pred[exp == e]).any():
                 continue  # no prediction of this f for this experiment
             k = (exp == e) & (sim >= RATE_CUT_HZ)
             low = (exp == e) & (sim < RATE_CUT_HZ) & np.isfinite(pred)
@@ -304,16 +356,31 @@ def summary(rows: dict, t_ref_ms: float | None) -> dict:
     return out
 
 
+def converged_only(rows: dict, check: dict, t_ref_ms: float | None) -> dict | None:
+    """The self-consistent prediction (iv) judged where its loop converged: summary()'s
+    closed-loop statistics of (iv) over the external rates whose loop converged, with
+    the converged count (check: selfconsistent_check)."""
+    runs = check.get("runs", [])
+    if not runs:
+        return None
+    converged = {closed_loop_condition(r["nu_ext_Hz"]) for r in runs if r["converged"]}
+    keep = [i for i, (e, c) in enumerate(zip(rows["experiment"], rows["condition"]))
+            if e == "closed_loop" and c in converged]
+    stats = summary({c: [rows[c][i] for i in keep] for c in COLUMNS}, t_ref_ms)
+    return {"converged": len(converged), "n": len(runs),
+            "errors": stats.get("closed_loop", {}).get("selfconsistent")}
+
+
 def theory_curves(p, model, nus, cal: dict) -> dict:
-    """Stable fixed points from rest on a fine grid of external rates, for each f."""
+    """Stable fixed points from rest on a fine grid of external rates, for each
+    prediction with a rate equation."""
     grid = np.linspace(0, max(nus) * 1.1, 45)
     out = {"nu_ext_Hz": grid}
-    for name, points in (("linear", lambda nu: rt.linear_fixed_points(p, nu)),
-                         ("fluct", lambda nu: rt.fluct_fixed_points(p, model, nu)),
-                         ("semianalytic",
-                          lambda nu: rt.semianalytic_fixed_points(p, model, nu, cal))):
-        rest = [rt.rest_fixed_point(points(nu)) for nu in grid]
-        out[name] = np.array([np.nan if q is None else q["rates_Hz"][0] for q in rest])
+    for q in PREDICTORS:
+        if q.fixed_points is None:
+            continue
+        rest = [rt.rest_fixed_point(q.fixed_points(p, model, nu, 0.0, cal)) for nu in grid]
+        out[q.key] = np.array([np.nan if x is None else x["rates_Hz"][0] for x in rest])
     return out
 
 

@@ -1,0 +1,49 @@
+"""When the self-consistent loop has converged: r* settled within the generations' own
+bootstrap intervals, bracketed, without a trend (synthetic generation histories)."""
+
+from condrate.theory import convergence
+
+TOL = {"cv": 0.1, "psd": 0.15}
+
+
+def _gens(roots, halfwidth=0.3, bracketed=True, cv_change=0.02, psd_change=0.05):
+    """Generation records with roots r (Hz) and bootstrap intervals r +- halfwidth."""
+    return [{"generation": g, "root_Hz": r, "bracketed": bracketed,
+             "root_interval_Hz": [r - halfwidth, r + halfwidth],
+             "cv_change": None if g == 0 else cv_change,
+             "psd_change": None if g == 0 else psd_change}
+            for g, r in enumerate(roots)]
+
+
+def test_a_loop_that_settles_within_its_noise_converges():
+    gens = _gens([10.0, 8.0, 9.1, 8.9, 9.05])
+    assert convergence.rate_settled(gens) and convergence.converged(gens, TOL)
+
+
+def test_an_oscillating_loop_does_not_converge():
+    # successive roots 1 Hz apart with intervals of +-0.3 Hz
+    gens = _gens([9.0, 10.0, 9.0, 10.0, 9.0])
+    assert not convergence.rate_settled(gens)
+
+
+def test_a_drifting_loop_does_not_converge_even_in_small_steps():
+    # each step inside the union of the two intervals, but a monotone trend of three
+    # whose total change (0.5 Hz) exceeds the half-width (0.3 Hz)
+    gens = _gens([10.0, 10.6, 10.85, 11.1, 11.35])
+    assert all(abs(b["root_Hz"] - a["root_Hz"]) < 0.6 for a, b in zip(gens[2:], gens[3:]))
+    assert not convergence.rate_settled(gens)
+    # the same small steps without a trend converge
+    assert convergence.rate_settled(_gens([10.0, 10.6, 10.85, 11.1, 10.9]))
+
+
+def test_an_extrapolated_root_never_converges():
+    gens = _gens([9.0, 9.0, 9.0], bracketed=False)
+    assert not convergence.rate_settled(gens)
+    gens[-1]["bracketed"] = gens[-2]["bracketed"] = True
+    assert convergence.rate_settled(gens)
+
+
+def test_cv_and_spectrum_must_settle_too():
+    assert not convergence.converged(_gens([9.0, 9.0, 9.0], cv_change=0.2), TOL)
+    assert not convergence.converged(_gens([9.0, 9.0, 9.0], psd_change=0.2), TOL)
+    assert not convergence.converged(_gens([9.0]), TOL)  # one generation cannot settle
