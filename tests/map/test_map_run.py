@@ -10,6 +10,8 @@ import pytest
 
 from helpers import ROOT, load_yaml
 
+pytestmark = pytest.mark.workflow
+
 MODEL = "iaf_cond_exp"
 
 
@@ -33,6 +35,8 @@ def test_tiny_map_table(tiny_map):
         assert r["point"] == f"g{float(r['g']):g}-nu{float(r['nu_ext_Hz']):g}"
         assert float(r["rate_E_Hz"]) > 1.0  # every tiny point fires
         assert 0.2 < float(r["cv_isi"]) < 4.0
+        # both thresholds of (mu - theta)/sigma: the f-I fit's onset and the model's V_th
+        assert float(r["mean_driven_index"]) != float(r["mean_driven_index_V_th"])
         for key in ("linear", "fluct", "selfconsistent"):
             if r[f"{key}_Hz"]:
                 err = abs(float(r[f"{key}_Hz"]) - float(r["rate_E_Hz"])) / float(r["rate_E_Hz"])

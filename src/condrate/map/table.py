@@ -96,7 +96,8 @@ def row(point: str, g: float, stats: dict, model, fit: dict, p: dict, calibratio
                model, fit, stats["inputs"].get("E"), net["I_ext_pA"],
                float(model.params[model.threshold]))}
     pred = predictions(model, p, net["nu_ext_Hz"], net["I_ext_pA"], calibration)
-    pred["selfconsistent"] = iterated and iterated["rate_Hz"]
+    # an r* the last ladder did not bracket is an extrapolation, never a prediction
+    pred["selfconsistent"] = iterated["rate_Hz"] if iterated and iterated["bracketed"] else None
     for key in PREDICTORS:
         out[f"{key}_Hz"] = pred[key]
         out[f"{key}_rel_error"] = rel_error(pred[key], E["rate_Hz"])
