@@ -186,20 +186,16 @@ def feedback_table(results="results") -> None:
 
 def threshold_errors(results="results") -> None:
     """Median relative error of the predicted ignition threshold against NEST's
-    open-loop crossing (thresholds >= 1 Hz), per model and f."""
+    open-loop crossing (thresholds >= 1 Hz), per model and f (condrate.summary)."""
+    from condrate.summary import threshold_errors as errors
+
     print("| model | threshold r_o, median error: linear f (i) | fluctuation-aware f (ii) |")
     print("|---|---|---|")
     for path in sorted((Path(results) / "theory").glob("*/uniform_feedback.json")):
-        gains = [g for g in json.loads(path.read_text())["loop_gains"]
-                 if g["simulated_threshold_Hz"] and g["simulated_threshold_Hz"] >= 1.0]
-        cells = []
-        for key in ("r_o_linear_Hz", "threshold_fluct_Hz"):
-            errs = sorted(abs(g[key] - g["simulated_threshold_Hz"]) / g["simulated_threshold_Hz"]
-                          for g in gains)
-            n = len(errs)
-            med = (errs[(n - 1) // 2] + errs[n // 2]) / 2 if n else None
-            cells.append(f"{pct(med)} (n = {n})")
-        print(f"| {path.parent.name} | " + " | ".join(cells) + " |")
+        e = errors(json.loads(path.read_text()))
+        print(f"| {path.parent.name} | " + " | ".join(
+            f"{pct(e[k]['median_rel_error'])} (n = {e[k]['n']})" for k in ("linear", "fluct"))
+            + " |")
 
 
 def selfconsistent_table(results="results") -> None:

@@ -99,7 +99,7 @@ def test_selfconsistent_generations_replay_their_predecessor(tiny_run, model):
     theory = tiny_run / "results" / "theory" / model
     out = json.loads((theory / "selfconsistent.json").read_text())
     assert [q["nu_ext_Hz"] for q in out["predictions"]] == [10.0, 15.0, 20.0]
-    assert out["size"] == {"generations": 3, "neurons_per_generation": 108,
+    assert out["size"] == {"generations": 3, "neurons_per_generation": 144,
                            "simulated_ms_per_generation": 800.0}
     cost = json.loads((theory / "selfconsistent_cost.json").read_text())
     assert len(cost["simulate_s_per_generation"]) == 3 and cost["ratio"] > 0
@@ -108,6 +108,13 @@ def test_selfconsistent_generations_replay_their_predecessor(tiny_run, model):
         assert lo <= q["rate_Hz"] <= hi and q["rate_Hz"] > 0
         assert [h["generation"] for h in q["history"]] == [0, 1, 2]
         assert q["history"][0]["input"] == "poisson"
+    # the same loop at the base external rate from another start guess, compared
+    (other,) = out["other_starts"]
+    assert other["start_Hz"] == 40.0 and other["nu_ext_Hz"] == 15.0
+    lo, hi = other["rate_interval_Hz"]
+    assert lo <= other["rate_Hz"] <= hi and isinstance(other["agree"], bool)
+    assert other["main_rate_Hz"] == next(q["rate_Hz"] for q in out["predictions"]
+                                         if q["nu_ext_Hz"] == 15.0)
     g1 = json.loads((theory / "selfconsistent" / "g1" / "spec.json").read_text())
     assert g1["generation"] == 1 and g1["kernel"]["seed"] == 12345 + 1
     assert any(group["pool"] is not None for group in g1["groups"])  # replays g0's output

@@ -3,8 +3,8 @@
 For the run's config, per experiment and model: each prediction's relative error
 against NEST in the rate band where the neurons fire (1–50 Hz: median, 90th percentile,
 the number of points n), the points it could not predict, the self-consistent loop's
-converged count, the uniform-feedback thresholds, the step response and, where the map
-has run, the validity map's counts. Every number the README's answer table shows is a
+converged count and the loops from other start guesses, the uniform-feedback
+thresholds, the base networks and, where the map has run, the validity map's counts. Every number the README's answer table shows is a
 copy of this file's table for the default config (docs/tables/, ``make figures``).
 
 Pure functions of the result files' contents; the rule's entry point reads them.
@@ -12,9 +12,8 @@ Pure functions of the result files' contents; the rule's entry point reads them.
 
 from __future__ import annotations
 
-import statistics
-
 from .theory.predictors import PREDICTORS
+from .theory.verification import error_stats
 
 BAND = "1_50Hz"
 EXPERIMENTS = {"open_loop": "open loop (unconnected neurons)",
@@ -42,10 +41,11 @@ def threshold_errors(feedback: dict) -> dict:
              if g["simulated_threshold_Hz"] and g["simulated_threshold_Hz"] >= 1.0]
     out = {}
     for key, field in (("linear", "r_o_linear_Hz"), ("fluct", "threshold_fluct_Hz")):
-        errs = [abs(g[field] - g["simulated_threshold_Hz"]) / g["simulated_threshold_Hz"]
-                for g in gains if g[field] is not None]
-        out[key] = {"median_rel_error": statistics.median(errs) if errs else None,
-                    "n": len(errs), "n_missing": len(gains) - len(errs)}
+        st = error_stats([None if g[field] is None else
+                          abs(g[field] - g["simulated_threshold_Hz"]) / g["simulated_threshold_Hz"]
+                          for g in gains])  # a threshold not predicted is a failure
+        out[key] = {"median_rel_error": st["median_rel_error"], "n": st["n"],
+                    "n_missing": st["n_no_prediction"]}
     return out
 
 
@@ -60,6 +60,11 @@ def model_answer(theory: dict, feedback: dict | None, network: dict | None) -> d
         out["closed_loop_selfconsistent_converged"] = {
             "converged": conv["converged"], "n": conv["n"],
             "errors": _band_cell(conv["errors"])}
+    if theory.get("selfconsistent_other_starts"):
+        out["selfconsistent_other_starts"] = [
+            {k: q[k] for k in ("nu_ext_Hz", "start_Hz", "rate_Hz", "rate_interval_Hz",
+                               "main_rate_Hz", "main_rate_interval_Hz", "agree", "converged")}
+            for q in theory["selfconsistent_other_starts"]]
     if feedback is not None:
         out["uniform_feedback"] = threshold_errors(feedback)
     if network is not None:
@@ -173,6 +178,20 @@ def predictors_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def starts_table(summary: dict) -> str:
+    """The self-consistent loop at the base external rate from other start guesses."""
+    lines = ["| model | ν_ext (Hz) | start (Hz) | r* (95 % interval) | from the default start | "
+             "intervals overlap | converged |", "|---|---|---|---|---|---|---|"]
+    for model, m in summary["models"].items():
+        for q in m.get("selfconsistent_other_starts", []):
+            (a, b), (c, d) = q["rate_interval_Hz"], q["main_rate_interval_Hz"]
+            lines.append(f"| {model} | {q['nu_ext_Hz']:g} | {q['start_Hz']:g} | "
+                         f"{q['rate_Hz']:.2f} ({a:.2f}–{b:.2f}) | {q['main_rate_Hz']:.2f} "
+                         f"({c:.2f}–{d:.2f}) | {'yes' if q['agree'] else 'no'} | "
+                         f"{'yes' if q['converged'] else 'no'} |")
+    return "\n".join(lines) + "\n" if len(lines) > 2 else ""
+
+
 def network_table(summary: dict) -> str:
     lines = ["| model | E rate (Hz) | CV ISI | Fano | asynchronous irregular |",
              "|---|---|---|---|---|"]
@@ -204,6 +223,9 @@ def markdown(summary: dict) -> str:
         "<!-- table:answer -->\n" + answer_table(summary) + "<!-- /table -->\n",
         "## What each prediction uses\n",
         "<!-- table:predictors -->\n" + predictors_table() + "<!-- /table -->\n",
+        *(["## The self-consistent loop from other start guesses\n",
+            "<!-- table:starts -->\n" + starts_table(summary) + "<!-- /table -->\n"]
+          if starts_table(summary) else []),
         "## The networks\n",
         "<!-- table:networks -->\n" + network_table(summary) + "<!-- /table -->\n",
     ]

@@ -47,3 +47,18 @@ def test_cv_and_spectrum_must_settle_too():
     assert not convergence.converged(_gens([9.0, 9.0, 9.0], cv_change=0.2), TOL)
     assert not convergence.converged(_gens([9.0, 9.0, 9.0], psd_change=0.2), TOL)
     assert not convergence.converged(_gens([9.0]), TOL)  # one generation cannot settle
+
+
+def _prediction(nu, rate, half, start=None):
+    q = {"nu_ext_Hz": nu, "rate_Hz": rate, "rate_interval_Hz": [rate - half, rate + half],
+         "bracketed": True, "converged": True}
+    return q | ({"start_Hz": start} if start is not None else {})
+
+
+def test_loops_from_other_starts_are_compared_with_the_main_one():
+    preds = [_prediction(10.0, 7.0, 0.3), _prediction(15.0, 9.0, 0.3),
+             _prediction(15.0, 9.4, 0.3, start=40.0), _prediction(15.0, 10.0, 0.3, start=2.0)]
+    out = convergence.start_comparison(preds)
+    assert [(q["start_Hz"], q["agree"]) for q in out] == [(40.0, True), (2.0, False)]
+    assert all(q["main_rate_Hz"] == 9.0 for q in out)
+    assert convergence.start_comparison(preds[:2]) == []

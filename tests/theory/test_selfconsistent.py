@@ -97,7 +97,8 @@ def generation_zero(tmp_path_factory, request):
     from helpers import ROOT, load_yaml
 
     config = load_yaml(ROOT / "config" / "tiny.yaml")
-    config["theory"]["selfconsistent"] |= {"neurons_per_level": 40, "t_sim_ms": 1100.0}
+    config["theory"]["selfconsistent"] |= {"neurons_per_level": 40, "t_sim_ms": 1100.0,
+                                           "other_starts_Hz": []}
     config["network"]["sweeps"]["nu_ext_Hz"] = []
     spec = sc.selfconsistent_spec(config, "iaf_cond_exp", root=ROOT, generation="g0")
     tmp = tmp_path_factory.mktemp("sc")
@@ -131,7 +132,11 @@ def test_next_generation_brackets_and_pools_from_the_run(generation_zero):
     root, bracketed = sc.rate_root(spec["groups"][0]["levels_Hz"], stats["rate_Hz"][0],
                                    spec["groups"][0]["halfwidth"])
     assert group["center_Hz"] == pytest.approx(root)
-    assert group["halfwidth"] == pytest.approx(spec["groups"][0]["halfwidth"] / (2 if bracketed else 1))
+    c, width = spec["selfconsistent"], spec["groups"][0]["halfwidth"]
+    # narrowed around a bracketed root (not below min_halfwidth); widened around an
+    # extrapolation (not beyond the first ladder's)
+    assert group["halfwidth"] == pytest.approx(max(width / 2, c["min_halfwidth"]) if bracketed
+                                               else min(2 * width, c["ladder_halfwidth"]))
     assert len(group["pool"]["trains"]) == spec["neurons_per_level"]
     level = sc.pool_level(stats["rate_Hz"][0], root)
     # the pool holds exactly that level's spikes after the warm-up

@@ -80,7 +80,8 @@ def history(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[d
                 "cv_change": prev and _rel_change(st["cv_isi"][a][near], prev["cv_isi"]),
                 "psd_change": None if prev is None else _spectrum_change(psd, spectra[g - 1][a]),
             })
-        out.append({"nu_ext_Hz": specs[0]["groups"][a]["nu_ext_Hz"], "generations": gens})
+        own = {k: v for k, v in specs[0]["groups"][a].items() if k in ("nu_ext_Hz", "start_Hz")}
+        out.append(own | {"generations": gens})
     return out
 
 
@@ -132,12 +133,32 @@ def predictions(specs: list[dict], stats: list[dict], spectra: list[list]) -> li
     out = []
     for a, h in enumerate(history(specs, stats, spectra)):
         gen = h["generations"][-1]
-        out.append({
+        start = {"start_Hz": h["start_Hz"]} if "start_Hz" in h else {}
+        out.append(start | {
             "nu_ext_Hz": h["nu_ext_Hz"], "rate_Hz": gen["root_Hz"],
             "rate_interval_Hz": gen["root_interval_Hz"],
             "cv_isi": gen["cv_isi"], "fano": gen["fano"], "bracketed": gen["bracketed"],
             "converged": converged(h["generations"], tol), "history": h["generations"],
         })
+    return out
+
+
+def start_comparison(predictions: list[dict]) -> list[dict]:
+    """The loops started from other guesses (records with start_Hz) against the main
+    loop at the same external rate: their r* and intervals, and whether they agree (the
+    two 95 % intervals overlap)."""
+    main = {q["nu_ext_Hz"]: q for q in predictions if "start_Hz" not in q}
+    out = []
+    for q in predictions:
+        if "start_Hz" not in q or q["nu_ext_Hz"] not in main:
+            continue
+        m = main[q["nu_ext_Hz"]]
+        (a0, a1), (b0, b1) = m["rate_interval_Hz"], q["rate_interval_Hz"]
+        out.append({"nu_ext_Hz": q["nu_ext_Hz"], "start_Hz": q["start_Hz"],
+                    "rate_Hz": q["rate_Hz"], "rate_interval_Hz": q["rate_interval_Hz"],
+                    "bracketed": q["bracketed"], "converged": q["converged"],
+                    "main_rate_Hz": m["rate_Hz"], "main_rate_interval_Hz": m["rate_interval_Hz"],
+                    "agree": bool(a0 <= b1 and b0 <= a1)})
     return out
 
 

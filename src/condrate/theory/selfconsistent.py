@@ -189,10 +189,12 @@ def next_groups(prev_spec: dict, prev_stats: dict, spikes) -> list[dict]:
 
 
 def first_groups(c: dict, groups: list[dict]) -> list[dict]:
-    """Generation 0: every group's ladder around start_rate_Hz, Poisson input."""
-    start, width = c["start_rate_Hz"], c["ladder_halfwidth"]
-    return [group | {"center_Hz": start, "halfwidth": width,
-                     "levels_Hz": ladder(start, width, c["levels"]), "pool": None}
+    """Generation 0: every group's ladder around its start (a group's own start_Hz, else
+    start_rate_Hz), Poisson input."""
+    width = c["ladder_halfwidth"]
+    return [group | {"center_Hz": group.get("start_Hz", c["start_rate_Hz"]), "halfwidth": width,
+                     "levels_Hz": ladder(group.get("start_Hz", c["start_rate_Hz"]), width,
+                                         c["levels"]), "pool": None}
             for group in groups]
 
 
@@ -223,6 +225,11 @@ def selfconsistent_spec(config: dict, model_name: str, root=".", generation="g0"
     input rates per external rate, and (from g1 on) the pool of trains to replay."""
     spec = network_spec(config, model_name, config["network"]["name"], root)
     groups = [{"nu_ext_Hz": nu} for nu in external_rates(config)]
+    # the same loop at the base network's external rate from other start guesses: does
+    # r* depend on where the loop starts? (selfconsistent.json -> other_starts)
+    base_nu = run_settings(config, sweep_runs(config)["base"][0])["nu_ext_Hz"]
+    groups += [{"nu_ext_Hz": base_nu, "start_Hz": float(start)}
+               for start in config["theory"]["selfconsistent"].get("other_starts_Hz", [])]
     return iterated_spec(spec, config, generation, groups, previous_spec, previous_spikes)
 
 

@@ -105,12 +105,15 @@ def simulate_seconds(sim) -> float:
 
 def write_selfconsistent(specs, spikes, selfconsistent, figure) -> None:
     """The self-consistent closed loop (iv) from its generations: r* per external rate
-    with interval, CV, Fano, convergence history; the convergence figure."""
-    specs, preds, trains = convergence.from_generations(specs, spikes)
+    with interval, CV, Fano, convergence history; the loops from other start guesses
+    against the main one (other_starts); the convergence figure."""
+    specs, every, trains = convergence.from_generations(specs, spikes)
+    preds = [q for q in every if "start_Hz" not in q]  # the loops of the closed loop
     A, L, N = sc.layout(specs[-1])
     write_json(selfconsistent, {
         "method": sc.__doc__.split("\n\n")[1].replace("\n", " "),
         "settings": specs[-1]["selfconsistent"], "predictions": preds,
+        "other_starts": convergence.start_comparison(every),
         "size": {"generations": len(specs), "neurons_per_generation": A * L * N,
                  "simulated_ms_per_generation": specs[-1]["duration_ms"]},
         "provenance": trains[-1].meta["provenance"]})
@@ -154,7 +157,8 @@ def write_closedloop(fit, base_spec, ext, calibration, selfconsistent, predictio
     rows = ver.closedloop_rows(read_json(predictions), stats)
     diagnostics = ver.closed_loop_diagnostics(p, model, stats)
     check = ver.selfconsistent_check(iterated["predictions"], stats)
-    write_json(closedloop, {"rows": rows, "diagnostics": diagnostics, "selfconsistent": check})
+    write_json(closedloop, {"rows": rows, "diagnostics": diagnostics, "selfconsistent": check,
+                            "other_starts": iterated.get("other_starts", [])})
     curves = ver.theory_curves(p, model, [s["network"]["nu_ext_Hz"] for s in stats], cal)
     _save("rates_vs_input", figure, rows, curves, model.name, diagnostics,
           iterated["predictions"])
@@ -196,6 +200,7 @@ def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, 
     out = ver.summary(rows, t_ref and float(t_ref)) | {"provenance": _provenance(provenance),
                                "closed_loop_diagnostics": closed["diagnostics"],
                                "selfconsistent": closed["selfconsistent"],
+                               "selfconsistent_other_starts": closed.get("other_starts", []),
                                "calibration_distance": read_json(openloop).get(
                                    "calibration_distance")}
     out["closed_loop_selfconsistent_converged"] = ver.converged_only(
