@@ -12,6 +12,7 @@ from matplotlib.text import Text
 from condrate.paper import figures
 from condrate.paper.stage import READERS, per_model
 from condrate.plotstyle import STYLE
+from helpers import ROOT
 
 pytestmark = pytest.mark.workflow
 
@@ -91,3 +92,17 @@ def test_captions_carry_the_runs_numbers(tiny_paper):
     assert f"{first[0]} v_θ = {v_theta:.1f} mV" in captions
     rows = np.array([line.split(",") for line in fit[1:]])
     assert set(rows[:, header.index("condition")]) <= {"deterministic", "noisy"}
+
+
+def test_benchmark_figure_says_whose_machine_it_draws(tiny_paper):
+    """Without this machine's `make bench` (results/bench/network.json), Figure 5 draws
+    the committed reference benchmark and its caption says so."""
+    assert not (tiny_paper / "results" / "bench" / "network.json").exists()
+    caption = (tiny_paper / "results" / "paper" / "benchmark.rst").read_text()
+    assert caption.startswith("Benchmark of the reference machine")
+    from condrate.paper import captions, stage
+
+    own = stage.benchmark_data(str(ROOT / "bench" / "results" / "network.json"))
+    assert own["reference"] is True
+    assert captions.benchmark(own | {"reference": False}).startswith(
+        "Benchmark of this machine (make bench)")

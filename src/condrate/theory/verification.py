@@ -19,7 +19,6 @@ from . import rate_model as rt
 from .predictors import KEYS, PREDICTORS
 from .transfer import conductance_moments
 
-TRANSFER_FUNCTIONS = KEYS  # the predictions, in the registry's order
 COLUMNS = ("experiment", "condition", "population", *(q.column for q in PREDICTORS),
            "simulated_Hz", "simulated_sem_Hz")
 
