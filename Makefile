@@ -38,8 +38,8 @@ help:  ## this list
 # released first, never a live run's, so the same command resumes.
 # $(call snake,DIR,CONFIGS[,TARGETS AND OPTIONS])
 snake = bash workflow/scripts/stale_lock.sh $(1) && \
-  $(BIN)/snakemake --unlock --cores 1 --directory $(1) --configfile $(2) >/dev/null; \
-  $(BIN)/snakemake $(3) --directory $(1) $(if $(CORES),--cores $(CORES) --resources vp=$(CORES)) \
+  $(BIN)/python -m snakemake --unlock --cores 1 --directory $(1) --configfile $(2) >/dev/null; \
+  $(BIN)/python -m snakemake $(3) --directory $(1) $(if $(CORES),--cores $(CORES) --resources vp=$(CORES)) \
     --configfile $(2)
 
 setup: $(VENV)/.condrate-installed  ## system packages (run), .venv, NEST with MPI, condrate's module
@@ -78,7 +78,7 @@ tables: setup  ## print the run's answer tables (results/summary.md)
 	@cat $(DIR)/results/summary.md
 
 unlock: setup  ## release Snakemake's lock of DIR by hand
-	$(BIN)/snakemake --unlock --cores 1 --directory $(DIR) --configfile $(CONFIG)
+	$(BIN)/python -m snakemake --unlock --cores 1 --directory $(DIR) --configfile $(CONFIG)
 
 preset-%: setup  ## a preset: config/NAME.yaml in results/presets/NAME/
 	@$(call snake,results/presets/$*,$(or $(PRESET_$*),config/$*.yaml))
@@ -88,16 +88,16 @@ preset-%: setup  ## a preset: config/NAME.yaml in results/presets/NAME/
 # or CONDRATE_TEST_SLURM=1, and is reported as skipped otherwise.
 test: setup  ## the whole suite (test packages installed where missing)
 	@bash envs/install-system.sh test || echo "condrate: tests that need the missing packages are skipped"
-	$(BIN)/pytest -ra
+	$(BIN)/python -m pytest -ra
 
 test-quick: setup  ## the suite without Snakemake end-to-end runs, SLURM or MPI
-	$(BIN)/pytest -ra -m "not workflow and not slurm and not mpi"
+	$(BIN)/python -m pytest -ra -m "not workflow and not slurm and not mpi"
 
 lint: setup  ## snakemake --lint and snakefmt
-	$(BIN)/pytest -q tests/test_workflow.py -k "lint or snakefmt"
+	$(BIN)/python -m pytest -q tests/test_workflow.py -k "lint or snakefmt"
 
 format: setup  ## snakefmt the workflow
-	$(BIN)/snakefmt Snakefile workflow/rules
+	$(BIN)/python -m snakefmt Snakefile workflow/rules
 
 clean:  ## remove results, logs, benchmarks and Snakemake's state of DIR
 	cd $(DIR) && find results -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} + ; \

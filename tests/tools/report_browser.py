@@ -54,8 +54,12 @@ def walk(report: str, screenshot: str) -> dict:
                 for sub in page.locator("div.p-3 ul li a span").all_inner_texts():
                     visit(trail + [sub])
                 return
-            names = page.locator("tr td:first-child").all_inner_texts()
+            # each file's name is the first cell of its eye's own row (the page holds
+            # other tables too: the landing description's answer tables)
+            names = [eyes.nth(i).locator("xpath=ancestor::tr[1]/td[1]").inner_text()
+                     for i in range(eyes.count())]
             for i, name in enumerate(names):
+                open_trail(trail)
                 eyes.nth(i).click()
                 page.wait_for_timeout(150)
                 seen["files"][name.strip()] = {

@@ -338,6 +338,7 @@ def summary(rows: dict, t_ref_ms: float | None) -> dict:
                 "median_rel_error": overall["median_rel_error"],
                 "p90_rel_error": overall["p90_rel_error"],
                 "n_above_1Hz": int(k.sum()),
+                "n_no_prediction_above_1Hz": overall["n_no_prediction"],
                 "median_abs_error_below_1Hz_Hz": float(np.median(np.abs(pred[low] - sim[low])))
                 if low.any() else None,
                 "n_below_1Hz": int(((exp == e) & (sim < RATE_CUT_HZ)).sum()),
