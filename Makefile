@@ -13,6 +13,9 @@ DIR ?= .
 # cores (and so virtual processes) Snakemake may use at once; the default profile's
 # `all` unless set
 CORES ?=
+# Snakemake looks for a default workflow profile in profiles/default beside the Snakefile;
+# condrate's top level is fixed, so its profile is named explicitly
+PROFILE := workflow/profiles/default
 
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
@@ -39,7 +42,7 @@ help:  ## this list
 # $(call snake,DIR,CONFIGS[,TARGETS AND OPTIONS])
 snake = bash workflow/scripts/stale_lock.sh $(1) && \
   $(BIN)/python -m snakemake --unlock --cores 1 --directory $(1) --configfile $(2) >/dev/null; \
-  $(BIN)/python -m snakemake $(3) --directory $(1) $(if $(CORES),--cores $(CORES) --resources vp=$(CORES)) \
+  $(BIN)/python -m snakemake $(3) --directory $(1) --workflow-profile $(PROFILE) $(if $(CORES),--cores $(CORES) --resources vp=$(CORES)) \
     --configfile $(2)
 
 setup: $(VENV)/.condrate-installed  ## system packages (run), .venv, NEST with MPI, condrate's module
