@@ -13,6 +13,7 @@ configfile: Path(workflow.basedir) / "config" / "config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/targets.smk"
+include: "workflow/rules/nestml.smk"
 include: "workflow/rules/simulation.smk"
 include: "workflow/rules/fi.smk"
 include: "workflow/rules/network.smk"
@@ -41,7 +42,9 @@ localrules:
 
 
 wildcard_constraints:
-    model="|".join(config["models"]),
+    # longest name first: figure names join model and run with "_", and a model's name
+    # may begin with another's (iaf_cond_exp, iaf_cond_exp_nestml)
+    model="|".join(sorted(config["models"], key=len, reverse=True)),
     run="[A-Za-z0-9_.-]+",
     path=EXPERIMENT_PATHS,
     claim="|".join(PAPER_FIGURES),

@@ -34,7 +34,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from condrate.fi.experiment import balanced_noise  # noqa: E402
 from condrate.io import write_json  # noqa: E402
-from condrate.params import FIXED_STEP_MODELS, load_model, nest_weight  # noqa: E402
+from condrate.params import fixed_step_models, load_model, nest_weight  # noqa: E402
+
+FIXED_STEP_MODELS = fixed_step_models()
 
 REPEATS = 3
 DRIVES = ("quiet", "dc", "poisson")

@@ -166,3 +166,66 @@ def test_every_schema_property_is_described():
 
     walk(schema, "")
     assert not missing, missing
+
+
+# A new neuron is a file in the models folder: these build one in a copy of models/ and
+# check what the validation says about it, file and key named.
+def models_copy(tmp_path, edit=None, name="iaf_cond_alpha"):
+    import shutil
+
+    folder = tmp_path / "models"
+    shutil.copytree(ROOT / "models", folder)
+    raw = load_yaml(folder / f"{name}.yaml")
+    if edit is not None:
+        edit(raw)
+    (folder / f"{name}.yaml").write_text(yaml.safe_dump(raw))
+    return folder
+
+
+def alpha_config(tiny_config, folder):
+    overlay = load_yaml(ROOT / "config" / "iaf_cond_alpha.yaml")
+    tiny_config["models"] = overlay["models"]
+    tiny_config["fi"]["per_model"] |= overlay["fi"]["per_model"]
+    tiny_config["models_dir"] = str(folder)
+    tiny_config.pop("map")  # the tiny map is of iaf_cond_exp
+    return tiny_config
+
+
+def test_a_model_file_is_a_model_no_code_names_it(tmp_path, tiny_config):
+    folder = models_copy(tmp_path)
+    assert validate(alpha_config(tiny_config, folder), SCHEMA, root=ROOT)
+    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "workflow").rglob("*.smk"),
+                 ROOT / "Snakefile"]:
+        assert "iaf_cond_alpha" not in path.read_text(), path
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda raw: raw["roles"].pop("capacitance"),
+     "iaf_cond_alpha.yaml: roles.capacitance is required (a parameter name)"),
+    (lambda raw: raw["roles"].update(reset="V_rest"),
+     "iaf_cond_alpha.yaml: roles.reset names 'V_rest', which is not in params"),
+    (lambda raw: raw["roles"].update(adaptation="a"),
+     "iaf_cond_alpha.yaml: roles.adaptation is not a role; the roles are ['leak_conductance',"),
+    (lambda raw: raw.pop("roles"),
+     "iaf_cond_alpha.yaml: no `roles` mapping; give one parameter name (or null) for each of"),
+])
+def test_a_model_file_without_its_roles_is_refused(tmp_path, tiny_config, edit, message):
+    folder = models_copy(tmp_path, edit)
+    assert message in errors_of(alpha_config(tiny_config, folder))
+
+
+def test_a_nest_model_nest_lacks_is_named_with_near_names(tmp_path, tiny_config, nest_params):
+    folder = models_copy(tmp_path, lambda raw: raw.update(nest_model="iaf_cond_alfa"))
+    with pytest.raises(ConfigError) as info:
+        validate(alpha_config(tiny_config, folder), SCHEMA, nest_params=nest_params, root=ROOT,
+                 node_models=["iaf_cond_alpha", "iaf_cond_exp", "iaf_psc_alpha", "poisson_generator"])
+    msg = str(info.value)
+    assert "iaf_cond_alpha.yaml: nest_model: NEST has no model 'iaf_cond_alfa'" in msg
+    assert "near names: ['iaf_cond_alpha'" in msg and "poisson_generator" not in msg
+
+
+def test_a_parameter_the_nest_model_lacks_is_named_in_its_file(tmp_path, tiny_config, nest_params):
+    folder = models_copy(tmp_path, lambda raw: raw["params"].update(
+        Delta_T={"value": 2.0, "unit": "mV"}))
+    msg = errors_of(alpha_config(tiny_config, folder), nest_params)
+    assert "iaf_cond_alpha.yaml: params.Delta_T: iaf_cond_alpha has no parameter 'Delta_T'" in msg

@@ -108,7 +108,7 @@ def test_generated_answer_states_what_each_prediction_uses():
     beta, v_theta; (ii) the LIF rate with Campbell moments, none of the derived
     quantities; (iii) calibrated on a grid the config fixes; (iv) replayed trains."""
     block = generated_blocks()[("default", "predictors")]
-    rows = {line.split("|")[1].strip()[:5].strip(): line for line in block.splitlines()
+    rows = {line.split("|")[1].split()[0]: line for line in block.splitlines()
             if line.startswith("| (")}
     assert set(rows) == {"(i)", "(ii)", "(iii)", "(iv)"}
     assert "W, W_ext and θ" in rows["(i)"] and "β and v_θ" in rows["(i)"]

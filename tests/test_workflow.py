@@ -231,3 +231,33 @@ def test_snakefmt_is_clean():
     proc = subprocess.run([PYTHON, "-m", "snakefmt", "--check", *files], capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_nest_model_enters_by_its_files_alone(tmp_path):
+    """iaf_cond_alpha, which no code names (tests/test_config.py checks that), from a copy
+    of the models folder and config/iaf_cond_alpha.yaml on the tiny study: its f-I
+    curves and threshold fit and its E/I network."""
+    import yaml
+
+    shutil.copytree(ROOT / "models", tmp_path / "models")
+    config = load_yaml(ROOT / "config" / "tiny.yaml")
+    overlay = load_yaml(ROOT / "config" / "iaf_cond_alpha.yaml")
+    config["models"] = overlay["models"]
+    config["fi"]["per_model"] = overlay["fi"]["per_model"]
+    config["models_dir"] = str(tmp_path / "models")
+    config["stages"] = ["fi", "network"]
+    config.pop("map")  # the tiny map is of iaf_cond_exp
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    work = tmp_path / "run"
+    proc = snakemake(work, "--cores", "2", "--resources", "vp=2", "--configfile",
+                     str(tmp_path / "config.yaml"))
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    fit = json.loads((work / "results/fi/iaf_cond_alpha/threshold_fit.json").read_text())
+    det = fit["deterministic"]
+    # the LIF membrane of iaf_cond_exp: the threshold current rises with added
+    # conductance by about V_th - E_L = 15 mV per nS, and the fit is threshold-linear
+    assert 10.0 < det["v_theta_mV"] < 20.0 and det["r2"] > 0.95
+    assert fit["neuron"]["nest_model"] == "iaf_cond_alpha"
+    stats = json.loads((work / "results/network/iaf_cond_alpha/default/stats.json").read_text())
+    assert 0.1 < stats["populations"]["E"]["rate_Hz"] < 200.0
+    assert (work / "results/figures/network_iaf_cond_alpha_default.png").stat().st_size > 0

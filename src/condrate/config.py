@@ -7,6 +7,7 @@ Every error names the key and what is allowed, and is raised before anything run
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +15,7 @@ import yaml
 
 from .criteria import inhibitory_indegree
 from .errors import ConfigError
-from .params import MODELS, model_from_config
+from .params import model_from_config, neuron_models
 
 
 def _path(error) -> str:
@@ -40,7 +41,8 @@ def schema_errors(config: dict, schema: dict) -> list[str]:
     return [f"{_path(e)}: {e.message}{_allowed(e)}" for e in errors]
 
 
-def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> list[str]:
+def semantic_errors(config: dict, nest_params: dict | None = None, root=".",
+                    node_models=()) -> list[str]:
     """Checks beyond the schema; ``config`` must already pass the schema.
 
     nest_params: {nest_model: set of parameter names} from NEST (condrate.nestrun.nestinfo);
@@ -53,6 +55,11 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
             f"parallel: tasks x threads = {par['tasks']} x {par['threads']} "
             f"differs from nest.virtual_processes = {vp}"
         )
+    for model in config["models"]:  # each parameter file: roles, units, synapses
+        try:
+            model_from_config(config, model, root)
+        except ConfigError as err:
+            out.append(str(err))
     fi = config["fi"]
     for model in config["models"]:
         m = fi["per_model"].get(model)
@@ -107,7 +114,7 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".") -> 
     if "map" in config:
         out += map_errors(config)
     if nest_params is not None:
-        out += _param_name_errors(config, nest_params, root)
+        out += _param_name_errors(config, nest_params, root, node_models)
     return out
 
 
@@ -197,22 +204,25 @@ def fi_grid_size(config: dict, model: str) -> int | None:
     return len(fi["conditions"]) * len(fi["delta_g_nS"]) * fi["per_model"][model]["drive_mV"]["num"]
 
 
-def _param_name_errors(config, nest_params, root) -> list[str]:
+def _param_name_errors(config, nest_params, root, node_models=()) -> list[str]:
     out = []
     overrides = config.get("model_params", {})
     for model in config["models"]:
         try:
             m = model_from_config(config, model, root)
-        except ConfigError as err:
-            out.append(str(err))
-            continue
+        except ConfigError:
+            continue  # semantic_errors has named it
         known = nest_params.get(m.nest_model)
+        if known is None and m.nestml is not None:
+            continue  # not built yet: rule nestml_module checks its parameters once built
         if known is None and m.needs_extension:
             out.append(f"integrator.{model}: fixed_step needs condrate's NEST module "
                        f"({m.nest_model}), which is not built here: run make setup")
             continue
         if known is None:
-            out.append(f"models: NEST has no model '{m.nest_model}'")
+            near = difflib.get_close_matches(m.nest_model, node_models, n=5, cutoff=0.6)
+            out.append(f"{config['models_dir']}/{model}.yaml: nest_model: NEST has no model "
+                       f"'{m.nest_model}'" + (f"; near names: {near}" if near else ""))
             continue
         for name in m.nest_params():
             if name not in known:
@@ -225,14 +235,21 @@ def _param_name_errors(config, nest_params, root) -> list[str]:
     return out
 
 
-def validate(config: dict, schema_path, nest_params=None, root=".") -> dict:
-    """Validate ``config``; raise :class:`ConfigError` listing every problem."""
+def validate(config: dict, schema_path, nest_params=None, root=".", node_models=()) -> dict:
+    """Validate ``config``; raise :class:`ConfigError` listing every problem.
+
+    nest_params: {NEST model: parameter names} (None skips the parameter check);
+    node_models: every model name NEST knows (for near names in an error)."""
     with open(schema_path) as fh:
         schema = yaml.safe_load(fh)
-    schema["$defs"]["model_name"]["enum"] = list(MODELS)  # the one list of models
+    # the models are the neuron files of the config's models folder
+    models_dir = Path(root) / config.get("models_dir", "models")
+    if not models_dir.is_dir():
+        raise ConfigError(f"invalid configuration:\n  models_dir: {models_dir} is not a folder")
+    schema["$defs"]["model_name"]["enum"] = list(neuron_models(models_dir))
     problems = schema_errors(config, schema)
     if not problems:
-        problems = semantic_errors(config, nest_params, root)
+        problems = semantic_errors(config, nest_params, root, node_models)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config

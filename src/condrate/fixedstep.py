@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .io import read_csv, read_json
-from .params import FIXED_STEP_MODELS, read_model_file
+from .params import read_model_file
 
 
 def fixed_step_config(config: dict, models=None, root=".") -> dict:
@@ -24,8 +24,7 @@ def fixed_step_config(config: dict, models=None, root=".") -> dict:
     out = copy.deepcopy(config)
     names = config["models"] if models is None else models
     chosen = {m: "fixed_step" for m in names
-              if read_model_file(Path(root) / config["models_dir"], m)["nest_model"]
-              in FIXED_STEP_MODELS}
+              if read_model_file(Path(root) / config["models_dir"], m).get("fixed_step_model")}
     out["integrator"] = out.get("integrator", {}) | chosen
     return out
 

@@ -1,7 +1,10 @@
 """Neuron parameter files (``models/*.yaml``): loading, unit checks, NEST mapping.
 
-A parameter file names the NEST model, its leak conductance, its threshold parameter,
-its two synapse types and every parameter as ``{value, unit}`` in NEST's units.
+The registry of neuron models is the models folder: every ``models/<name>.yaml`` with a
+``nest_model`` key is a model (the network files beside them have none). A parameter
+file names the NEST model, every parameter as ``{value, unit}`` in NEST's units, its two
+synapse types, and under ``roles`` which of its parameters plays each role the theory
+needs (:data:`ROLES`); condrate's code names roles, never a model's parameters.
 """
 
 from __future__ import annotations
@@ -15,19 +18,56 @@ import yaml
 from .errors import ConfigError
 from .synapses import CHARGE_FACTOR
 
-# The registry of neuron models: a model is its parameter file models/<name>.yaml plus
-# its name here (and, to run as a network, its synapses in models/ei_network.yaml).
-MODELS = ("iaf_cond_exp", "glif_cond", "hh_cond_exp_traub", "aeif_cond_exp")
+# The models folder shipped with condrate (a config may name another: `models_dir`).
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+# The roles a parameter file assigns to its parameters: role -> what the theory does when
+# the file gives null (None: the role is required).
+ROLES = {
+    "leak_conductance": None,     # g_L^o of the derivation (nS); added conductance goes here
+    "capacitance": None,          # C_m (pF)
+    "leak_reversal": None,        # E_L (mV)
+    "membrane_potential": None,   # the recordable and settable state V_m (mV)
+    "threshold": "no fixed threshold: the LIF-based f (ii) and the threshold-linear "
+                 "f of (i) with a reset are not defined; (i) uses beta [.]_+",
+    "reset": "no reset: as for a missing threshold, the theory uses beta [.]_+",
+    "refractory": "no dead time: rate bands have no saturated band, (iii) no dead time",
+    "current_input": "no current parameter: a dc_generator injects the current",
+    "spike_onset": "the threshold stands in (top of the initial V_m range)",
+}
+
+
+def neuron_models(models_dir: str | Path = MODELS_DIR) -> tuple[str, ...]:
+    """Every neuron model of a models folder: the files with a ``nest_model`` key, by
+    name."""
+    out = []
+    for path in sorted(Path(models_dir).glob("*.yaml")):
+        with open(path) as fh:
+            raw = yaml.safe_load(fh)
+        if isinstance(raw, dict) and "nest_model" in raw:
+            out.append(path.stem)
+    return tuple(out)
+
+
+# The models condrate ships (tests and tools use them; a study's models come from its
+# config's models_dir through neuron_models)
+MODELS = neuron_models()
 
 # The integrators a model can run with (config key `integrator`): "nest", NEST's built-in
 # model (GSL's adaptive RKF45), or "fixed_step", its version in condrate's NEST module
-# (condrate.nestrun.extension; one fixed step per NEST step). NEST model -> module model:
+# (condrate.nestrun.extension; one fixed step per NEST step), named by the file's
+# `fixed_step_model`. NEST model -> module model, for the shipped files:
 INTEGRATORS = ("nest", "fixed_step")
-FIXED_STEP_MODELS = {
-    "iaf_cond_exp": "iaf_cond_exp_ee",
-    "glif_cond": "glif_cond_ee",
-    "hh_cond_exp_traub": "hh_cond_exp_traub_rl",
-}
+
+
+def fixed_step_models(models_dir: str | Path = MODELS_DIR) -> dict:
+    """{NEST model: its fixed-step twin in condrate's module} from the parameter files."""
+    out = {}
+    for name in neuron_models(models_dir):
+        raw = read_model_file(models_dir, name)
+        if raw.get("fixed_step_model"):
+            out[raw["nest_model"]] = raw["fixed_step_model"]
+    return out
 
 # GLIF mechanism levels -> (spike_dependent_threshold, after_spike_currents,
 # adapting_threshold), as in NEST's glif_cond documentation.
@@ -86,29 +126,73 @@ class NeuronModel:
 
     name: str
     nest_model: str
-    leak_conductance: str
-    threshold: str | None
+    roles: dict = field(hash=False)
     params: dict = field(hash=False)
     excitatory: Synapse = None
     inhibitory: Synapse = None
     mechanism: str | None = None
     integrator: str = "nest"
+    # a NESTML model: its source and build hash (condrate.nestrun.nestml.entry)
+    nestml: dict | None = field(default=None, hash=False)
+
+    def role_value(self, role: str, params: dict | None = None) -> float | None:
+        """The value of the parameter playing ``role`` (in ``params``, default the
+        model's own), None where the file gives the role no parameter."""
+        name = self.roles.get(role)
+        return None if name is None else float((params or self.params)[name])
+
+    @property
+    def leak_conductance(self) -> str:
+        """Name of the parameter that is the leak conductance."""
+        return self.roles["leak_conductance"]
+
+    @property
+    def threshold(self) -> str | None:
+        """Name of the fixed-threshold parameter, None without one."""
+        return self.roles.get("threshold")
+
+    @property
+    def current_input(self) -> str | None:
+        """Name of the current parameter (pA), None where a dc_generator injects it."""
+        return self.roles.get("current_input")
+
+    @property
+    def membrane_potential(self) -> str:
+        return self.roles["membrane_potential"]
 
     @property
     def g_L_nS(self) -> float:
-        return float(self.params[self.leak_conductance])
+        return self.role_value("leak_conductance")
 
     @property
     def E_L_mV(self) -> float:
-        return float(self.params["E_L"])
+        return self.role_value("leak_reversal")
+
+    @property
+    def C_m_pF(self) -> float:
+        return self.role_value("capacitance")
 
     @property
     def V_th_mV(self) -> float | None:
-        return None if self.threshold is None else float(self.params[self.threshold])
+        return self.role_value("threshold")
+
+    @property
+    def V_reset_mV(self) -> float | None:
+        return self.role_value("reset")
+
+    @property
+    def t_ref_ms(self) -> float | None:
+        return self.role_value("refractory")
+
+    @property
+    def V_top_mV(self) -> float:
+        """Near spike onset: the fixed threshold, else the file's spike_onset (mV)."""
+        top = self.V_th_mV
+        return self.role_value("spike_onset") if top is None else top
 
     @property
     def has_I_e(self) -> bool:
-        return "I_e" in self.params
+        return self.current_input is not None
 
     def nest_params(self) -> dict:
         """Parameter dictionary for nest.Create / SetStatus."""
@@ -132,10 +216,10 @@ class NeuronModel:
             "E_L_mV": self.E_L_mV,
             "V_th_mV": self.V_th_mV,
             "g_L_nS": self.g_L_nS,
-            "C_m_pF": float(self.params["C_m"]),
+            "C_m_pF": self.C_m_pF,
         }
-        if self.threshold is None and "V_T" in self.params:
-            out["V_T_mV"] = float(self.params["V_T"])
+        if self.threshold is None and self.roles.get("spike_onset"):
+            out["spike_onset_mV"] = self.role_value("spike_onset")
         if self.mechanism is not None:
             out["mechanism"] = self.mechanism
         return out
@@ -181,16 +265,38 @@ def _read_params(raw: dict, where: str) -> dict:
     return params
 
 
+def _read_roles(raw: dict, params: dict, where: str) -> dict:
+    """The file's roles, checked: every role known, every required role given, every
+    named parameter present."""
+    roles = raw.get("roles")
+    if not isinstance(roles, dict):
+        raise ConfigError(f"{where}: no `roles` mapping; give one parameter name (or null) "
+                          f"for each of {list(ROLES)}")
+    problems = [f"{where}: roles.{r} is not a role; the roles are {list(ROLES)}"
+                for r in roles if r not in ROLES]
+    for role, if_null in ROLES.items():
+        name = roles.get(role)
+        if name is None and if_null is None:
+            problems.append(f"{where}: roles.{role} is required (a parameter name)")
+        elif name is not None and role != "membrane_potential" and name not in params:
+            problems.append(f"{where}: roles.{role} names '{name}', which is not in params")
+    if problems:
+        raise ConfigError("\n  ".join(problems))
+    return {role: roles.get(role) for role in ROLES}
+
+
 def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=None,
-                integrator: str = "nest"):
+                integrator: str = "nest", nestml: dict | None = None):
     """Build a :class:`NeuronModel` from a parsed parameter file.
 
     overrides: {param: value} in NEST units (from the config), applied on top;
-    integrator: "nest" or "fixed_step" (the model of condrate's NEST module).
+    integrator: "nest" or "fixed_step" (the model of condrate's NEST module);
+    nestml: the build entry of a NESTML model (its module is installed before it runs).
     """
     where = f"models/{name}.yaml"
     params = _read_params(raw["params"], where)
     params.update(overrides or {})
+    roles = _read_roles(raw, params, where)
     synapses = {}
     for kind in ("excitatory", "inhibitory"):
         s = raw["synapses"][kind]
@@ -209,23 +315,24 @@ def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=N
         raise ConfigError(f"{name}.mechanism: '{mech}' is not one of {sorted(GLIF_LEVELS)}")
     nest_model = raw["nest_model"]
     if integrator == "fixed_step":
-        if nest_model not in FIXED_STEP_MODELS:
-            raise ConfigError(f"integrator.{name}: no fixed-step version of {nest_model}; "
-                              f"there are {sorted(FIXED_STEP_MODELS)}")
+        if not raw.get("fixed_step_model"):
+            raise ConfigError(f"integrator.{name}: no fixed-step version of {nest_model} "
+                              f"(its file has no fixed_step_model); there are "
+                              f"{sorted(fixed_step_models())}")
         if mech not in (None, "GLIF1"):
             raise ConfigError(f"integrator.{name}: the fixed-step {nest_model} implements GLIF1 "
                               f"only, not {mech}; use integrator nest or glif_mechanism GLIF1")
-        nest_model = FIXED_STEP_MODELS[nest_model]
+        nest_model = raw["fixed_step_model"]
     elif integrator != "nest":
         raise ConfigError(f"integrator.{name}: '{integrator}' is not one of {list(INTEGRATORS)}")
     return NeuronModel(
         name=name,
         nest_model=nest_model,
-        leak_conductance=raw["leak_conductance"],
-        threshold=raw.get("threshold"),
+        roles=roles,
         params=params,
         mechanism=mech,
         integrator=integrator,
+        nestml=nestml,
         **synapses,
     )
 
@@ -233,14 +340,15 @@ def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=N
 def model_from_spec(spec: dict) -> NeuronModel:
     """The model of a simulation spec (its parameter file, overrides and mechanism)."""
     return build_model(spec["model_file"], spec["model"], spec["overrides"], spec["mechanism"],
-                       spec.get("integrator", "nest"))
+                       spec.get("integrator", "nest"), spec.get("nestml"))
 
 
 def read_model_file(models_dir: str | Path, name: str) -> dict:
     """The parsed parameter file ``models_dir/name.yaml``."""
     path = Path(models_dir) / f"{name}.yaml"
     if not path.exists():
-        raise ConfigError(f"model '{name}': no parameter file {path}; known: {list(MODELS)}")
+        raise ConfigError(f"model '{name}': no parameter file {path}; the models of "
+                          f"{models_dir} are {list(neuron_models(models_dir))}")
     with open(path) as fh:
         return yaml.safe_load(fh)
 
@@ -258,16 +366,37 @@ def model_spec(config: dict, model: str, root=".") -> tuple:
     A spec names its integrator only when it is not NEST's built-in model, so the specs
     (and every result) of a study with NEST's models stay what they were before the
     switch existed."""
-    mech = config.get("glif_mechanism") if model == "glif_cond" else None
     overrides = config.get("model_params", {}).get(model, {})
     integrator = config.get("integrator", {}).get(model, "nest")
     raw = read_model_file(Path(root) / config["models_dir"], model)
-    neuron = build_model(raw, model, overrides, mech, integrator)
+    # the config's GLIF level applies to the files that declare a GLIF mechanism
+    mech = config.get("glif_mechanism") if "mechanism" in raw else None
+    source = nestml_source(config, model, root, raw)
+    nestml = None
+    if source is not None:
+        from .nestrun import nestml as codegen
+
+        nestml = codegen.entry(source)
+    neuron = build_model(raw, model, overrides, mech, integrator, nestml)
     entries = {"model": model, "model_file": raw, "overrides": overrides,
                "mechanism": neuron.mechanism, "neuron": neuron.summary()}
     if integrator != "nest":
         entries["integrator"] = integrator
+    if nestml is not None:
+        entries["nestml"] = nestml
     return neuron, entries
+
+
+def nestml_source(config: dict, model: str, root=".", raw: dict | None = None) -> Path | None:
+    """The NESTML source a model's file names (``nestml: <file>``, beside it), or None."""
+    folder = Path(root) / config["models_dir"]
+    raw = raw if raw is not None else read_model_file(folder, model)
+    if not raw.get("nestml"):
+        return None
+    source = folder / raw["nestml"]
+    if not source.exists():
+        raise ConfigError(f"{folder / model}.yaml: nestml: no file {source}")
+    return source
 
 
 def model_from_config(config: dict, model: str, root=".") -> NeuronModel:

@@ -29,7 +29,7 @@ from .nestrun.kernel import (
     launched_ranks,
     mpi_comm,
 )
-from .nestrun import extension
+from .nestrun import extension, nestml
 from .nestrun.launch import check_vp
 from .nestrun.provenance import provenance
 from .nestrun.recorders import SPIKE_LABEL
@@ -43,9 +43,15 @@ def build(nest, spec) -> Nodes:
 
 
 def install_extension(nest, spec) -> dict | None:
-    """Load condrate's NEST module into the reset kernel when the spec's model is in it;
-    return what the manifest records of it (None for NEST's built-in models)."""
+    """Load the module of the spec's model into the reset kernel (on every rank: each
+    runs this) when it is not NEST's built-in: condrate's module (fixed-step models) or
+    the model's NESTML module; return what the manifest records of it (None for NEST's
+    built-in models)."""
     model = model_from_spec(spec)
+    if model.nestml is not None:
+        return {"module": nestml.module_name(Path(model.nestml["source"])),
+                "source_hash": nestml.install(nest, model.nestml),
+                "nest_model": model.nest_model}
     if not model.needs_extension:
         return None
     return {"module": extension.MODULE, "source_hash": extension.install(nest),

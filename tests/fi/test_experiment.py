@@ -6,8 +6,7 @@ import pytest
 from condrate.fi import experiment as fi
 from condrate.fi import stage
 from condrate.io import read_csv, read_json
-from condrate.params import MODELS
-from helpers import ROOT, simulate, simulate_and_gather
+from helpers import ROOT, load_yaml, simulate, simulate_and_gather
 
 pytestmark = pytest.mark.nest
 
@@ -20,8 +19,14 @@ def run_fi(tmp_path, config, model):
     return read_csv(tmp_path / "fi.csv"), read_json(tmp_path / "fit.json"), read_json(sim / "manifest.json")
 
 
+# the tiny study's models and one that enters by its files alone (config/iaf_cond_alpha.yaml)
+ALPHA = load_yaml(ROOT / "config" / "iaf_cond_alpha.yaml")
+MODELS = [*load_yaml(ROOT / "config" / "tiny.yaml")["models"], *ALPHA["models"]]
+
+
 @pytest.mark.parametrize("model", MODELS)
 def test_fi_shift_per_model(tmp_path, tiny_config, model):
+    tiny_config["fi"]["per_model"] |= ALPHA["fi"]["per_model"]
     curves, fit, manifest = run_fi(tmp_path, tiny_config, model)
     det = fit["deterministic"]
     assert "noisy" in fit

@@ -16,13 +16,14 @@ from condrate.nestrun import extension
 from condrate.nestrun.spikes import read_state
 from condrate.network import experiment as network
 from condrate.network.stage import network_stats
-from condrate.params import FIXED_STEP_MODELS, model_from_config
+from condrate.params import fixed_step_models, model_from_config
 from condrate.spiketrains import SpikeTrains
 from condrate.theory import openloop
 from helpers import PYTHON, ROOT, simulate_and_gather
 
 pytestmark = pytest.mark.nest
 
+FIXED_STEP_MODELS = fixed_step_models()
 MODELS = list(FIXED_STEP_MODELS)
 
 

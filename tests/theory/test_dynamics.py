@@ -36,7 +36,7 @@ def test_step_response_time_is_tau_over_one_minus_loop_gain():
     p = params([[2.0, -6.0], [2.0, -6.0]], [10.0, 10.0], 50.0, 0.5)
     exc = SynapticInput("excitatory", 1, 1.0, 5.0, 0.0, "exponential")
     p["synapses"] = {"E": exc, "I": exc.with_(kind="inhibitory", tau_ms=10.0), "ext": exc}
-    model = SimpleNamespace(params={"C_m": 100.0}, g_L_nS=10.0)  # tau_m = 10 ms
+    model = SimpleNamespace(C_m_pF=100.0, g_L_nS=10.0)  # tau_m = 10 ms
     t_ms = np.arange(-20.0, 40.0, 0.05)
     measured = {"t_ms": t_ms, "rate_Hz": np.zeros(t_ms.size), "smooth_Hz": np.zeros(t_ms.size)}
     step = {"nu_ext_before_Hz": 10.0, "step": {"nu_ext_Hz": 20.0}, "response_time_ms": None,

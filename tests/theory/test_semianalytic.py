@@ -8,7 +8,7 @@ from condrate.theory import semianalytic
 
 
 class Neuron:
-    params = {"C_m": 200.0}
+    C_m_pF = 200.0
     g_L_nS = 10.0
     E_L_mV = -65.0
 

@@ -9,6 +9,11 @@ block records the git commit and package version that made it, which a refactor 
 by definition, so those three keys are left out of JSON files and of Parquet metadata
 (and only those).
 Prints the files only in one folder and every file that differs; exits 1 if any differ.
+
+    python tests/tools/compare_outputs.py BEFORE AFTER --ignore model_file ...
+
+also leaves out the named JSON keys wherever they occur (for a change of a record's
+format whose values the rest of the comparison still checks: say which, and why).
 """
 
 import hashlib
@@ -20,7 +25,7 @@ MEASURED = ("time_construction_create", "time_construction_connect", "time_simul
             "peak_rss_kB")
 
 
-REVISION = ("condrate_commit", "condrate_dirty", "condrate_version")
+REVISION = ["condrate_commit", "condrate_dirty", "condrate_version"]
 
 
 def _without_revision(obj):
@@ -73,4 +78,8 @@ def main(before, after) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    args = sys.argv[1:]
+    if "--ignore" in args:
+        REVISION += args[args.index("--ignore") + 1:]
+        args = args[:args.index("--ignore")]
+    sys.exit(main(*args))

@@ -11,6 +11,7 @@ from condrate.config import validate
 from condrate.errors import ConfigError
 from condrate.nestrun import nestinfo
 from condrate.nestrun.launch import check_vp, default_launcher
+from condrate.params import nestml_source
 from condrate.map.grid import map_models, map_selfconsistent_generations, point_names
 from condrate.network.experiment import sweep_runs
 
@@ -25,12 +26,18 @@ def fail(message):
 
 
 try:
-    NEST = nestinfo.probe(PYTHON)
+    NEST = nestinfo.probe(PYTHON, ROOT / config.get("models_dir", "models"))
 except RuntimeError as err:
     fail(str(err))
 
 try:
-    validate(config, SCHEMA, nest_params=NEST["params"], root=ROOT)
+    validate(
+        config,
+        SCHEMA,
+        nest_params=NEST["params"],
+        root=ROOT,
+        node_models=NEST["node_models"],
+    )
 except ConfigError as err:
     fail(str(err))
 
@@ -39,6 +46,15 @@ except ConfigError as err:
 # that the ranks x threads of the simulations running at once never exceed the cores.
 if "vp" not in workflow.global_resources and workflow._cores is not None:
     workflow.register_resource("vp", workflow._cores)
+
+# the models written in NESTML: {model: source}; each has its module built by rule
+# nestml_module (nestml.smk) before any of its specs
+NESTML_MODELS = {
+    m: str(src)
+    for m in config["models"]
+    for src in [nestml_source(config, m, ROOT)]
+    if src is not None
+}
 
 VP = config["nest"]["virtual_processes"]
 TASKS = config["parallel"]["tasks"]
@@ -122,6 +138,8 @@ def spec_inputs(wildcards):
     """The parameter files and the extra inputs of the experiment at {path}."""
     exp, values = experiments.match_path(wildcards.path)
     out = {"model_file": ROOT / config["models_dir"] / f"{values['model']}.yaml"}
+    if values["model"] in NESTML_MODELS:  # its NEST module is built before its specs
+        out["nestml_module"] = f"results/nestml/{values['model']}/module.json"
     if "network" in exp.sections:
         out["network_file"] = network_file(wildcards)
     names = values | {"network": config.get("network", {}).get("name")}

@@ -82,10 +82,10 @@ def create_fi(nest, model: NeuronModel, table: dict, noise: dict):
     dg = np.asarray(table["delta_g_nS"])
     leak = model.g_L_nS + np.where(cond == "deterministic", dg, 0.0)
     set_per_neuron(nest, neurons, model.leak_conductance, leak)
-    neurons.set(V_m=model.E_L_mV)
+    neurons.set({model.membrane_potential: model.E_L_mV})
     if model.has_I_e:
-        set_per_neuron(nest, neurons, "I_e", table["I_pA"])
-    else:  # glif_cond has no I_e
+        set_per_neuron(nest, neurons, model.current_input, table["I_pA"])
+    else:  # no current parameter (roles.current_input null)
         dc = nest.Create("dc_generator", n, params={"amplitude": list(table["I_pA"])})
         nest.Connect(dc, neurons, "one_to_one")
     for level, spec in noise.items():

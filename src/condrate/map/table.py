@@ -93,8 +93,7 @@ def row(point: str, g: float, stats: dict, model, fit: dict, p: dict, calibratio
            "mean_driven_index": mean_driven_index(model, fit, stats["inputs"].get("E"),
                                                   net["I_ext_pA"]),
            "mean_driven_index_V_th": None if model.threshold is None else mean_driven_index(
-               model, fit, stats["inputs"].get("E"), net["I_ext_pA"],
-               float(model.params[model.threshold]))}
+               model, fit, stats["inputs"].get("E"), net["I_ext_pA"], model.V_th_mV)}
     pred = predictions(model, p, net["nu_ext_Hz"], net["I_ext_pA"], calibration)
     # an r* the last ladder did not bracket is an extrapolation, never a prediction
     pred["selfconsistent"] = iterated["rate_Hz"] if iterated and iterated["bracketed"] else None

@@ -10,35 +10,46 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-from ..params import FIXED_STEP_MODELS, MODELS
-from . import extension
+from ..params import MODELS_DIR, fixed_step_models, neuron_models, read_model_file
+from . import extension, nestml
 
 
-def query(models=MODELS) -> dict:
-    """NEST's version, MPI support and the parameter names of NEST's models and, where
-    condrate's module is built, of its fixed-step models (``extension``: its source hash,
-    or None when it is not built)."""
+def query(models_dir=MODELS_DIR) -> dict:
+    """NEST's version, MPI support, its model names (``node_models``) and the parameter
+    names of the NEST models that the neuron files of ``models_dir`` name and, where
+    condrate's module is built, of their fixed-step twins (``extension``: its source hash,
+    or None when it is not built). A file naming a model NEST does not have is left out
+    here: the config's validation names it, with NEST's near names."""
     import nest
 
     nest.verbosity = nest.VerbosityLevel.ERROR
-    names = list(models)
-    built = None
-    if extension.is_built():
-        built = extension.install(nest)
-        names += [FIXED_STEP_MODELS[m] for m in models if m in FIXED_STEP_MODELS]
+    built = extension.install(nest) if extension.is_built() else None
+    files = [read_model_file(models_dir, m) for m in neuron_models(models_dir)]
+    for raw in files:  # NESTML models whose module is built (nestml_module rule)
+        if raw.get("nestml"):
+            entry = nestml.entry(Path(models_dir) / raw["nestml"])
+            if nestml.module_path(entry["stem"], entry["hash"]).exists():
+                nestml.install(nest, entry)
+    known = set(nest.node_models)
+    names = {raw["nest_model"] for raw in files}
+    if built is not None:
+        names |= set(fixed_step_models(models_dir).values())
     return {
         "nest_version": nest.__version__,
         "have_mpi": bool(nest.build_info["have_mpi"]),
-        "params": {m: sorted(nest.GetDefaults(m)) for m in names},
+        "node_models": sorted(known),
+        "params": {m: sorted(nest.GetDefaults(m)) for m in sorted(names & known)},
         "extension": built,
     }
 
 
-def probe(python=sys.executable) -> dict:
+def probe(python=sys.executable, models_dir=MODELS_DIR) -> dict:
     """Run :func:`query` in a fresh interpreter and return its answer."""
     proc = subprocess.run(
-        [python, "-m", "condrate.nestrun.nestinfo"], capture_output=True, text=True, check=False
+        [python, "-m", "condrate.nestrun.nestinfo", str(models_dir)], capture_output=True,
+        text=True, check=False
     )
     if proc.returncode != 0:
         raise RuntimeError(f"could not import NEST with {python}:\n{proc.stderr[-2000:]}")
@@ -46,5 +57,5 @@ def probe(python=sys.executable) -> dict:
 
 
 if __name__ == "__main__":
-    info = query()
+    info = query(sys.argv[1] if len(sys.argv) > 1 else MODELS_DIR)
     sys.stdout.write(json.dumps(info) + "\n")

@@ -48,8 +48,7 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
         for k, ref in (("K_E", "E"), ("K_I", "I"), ("K_ext", "ext"))
     }
     lo, hi = unit_value(net_file["V_m_init"], "1")
-    V_top = model.V_th_mV if model.V_th_mV is not None else model.params["V_T"]
-    span = V_top - model.E_L_mV
+    span = model.V_top_mV - model.E_L_mV
     G_E = unit_value(p["G_E"], "nS")
     # a validity-map point sets the inhibition dominance g = G_I / G_E (condrate.map)
     G_I = G_E * net["g_IE"] if "g_IE" in net else unit_value(p["G_I"], "nS")
@@ -68,14 +67,14 @@ def constant_current(nest, model: NeuronModel, neurons, net: dict) -> None:
     """The constant current of the run's network section into every neuron: I_ext_pA
     (pA), the same for all, or with I_ext_sd_pA > 0 one normal draw per neuron
     (heterogeneous drive). I_e where the model has it (the draw by NEST's per-VP
-    generators); else dc_generators (glif_cond has no I_e): one for all, or one per
+    generators); else dc_generators (a model without a current parameter): one for all, or one per
     neuron whose amplitudes numpy draws from the kernel's seed, the same on every rank
     and for every VP split. Nothing for 0."""
     I_pA, sd = float(net["I_ext_pA"]), float(net.get("I_ext_sd_pA", 0.0))
     if not I_pA and not sd:
         return
     if model.has_I_e:
-        neurons.I_e = nest.random.normal(mean=I_pA, std=sd) if sd else I_pA
+        neurons.set({model.current_input: nest.random.normal(mean=I_pA, std=sd) if sd else I_pA})
     elif not sd:
         nest.Connect(nest.Create("dc_generator", params={"amplitude": I_pA}), neurons)
     else:
@@ -96,7 +95,7 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
     E = nest.Create(model.nest_model, net["N_E"], params=model.nest_params())
     I = nest.Create(model.nest_model, net["N_I"], params=model.nest_params())
     neurons = E + I
-    neurons.V_m = nest.random.uniform(*d["V_m_init_mV"])
+    neurons.set({model.membrane_potential: nest.random.uniform(*d["V_m_init_mV"])})
     constant_current(nest, model, neurons, net)
     step = net.get("step")
     if net["K_ext"] == 0:
@@ -113,7 +112,7 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
     spikes = spike_recorder(nest)
     meter = nest.Create("multimeter", params={
         "record_to": "ascii", "label": "state", "interval": 1.0,
-        "record_from": ["V_m", model.excitatory.recordable, model.inhibitory.recordable],
+        "record_from": [model.membrane_potential, model.excitatory.recordable, model.inhibitory.recordable],
     })
     return {"E": E, "I": I, "neurons": neurons, "ext": ext, "spikes": spikes, "meter": meter,
             "sample": sample}

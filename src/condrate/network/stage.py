@@ -35,10 +35,11 @@ def network_stats(spec: dict, spikes: SpikeTrains, state: dict | None) -> dict:
             cols = {k: v[sel] for k, v in state.items()}
             out["inputs"][p] = stats.input_currents(
                 cols, model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV,
-                model.excitatory.recordable, model.inhibitory.recordable)
+                model.excitatory.recordable, model.inhibitory.recordable,
+                model.membrane_potential)
         g_tot = model.g_L_nS + out["inputs"]["E"]["g_ex_nS"] + out["inputs"]["E"]["g_in_nS"]
-        out["tau_m_ms"] = float(model.params["C_m"]) / model.g_L_nS
-        out["tau_eff_ms"] = float(model.params["C_m"]) / g_tot
+        out["tau_m_ms"] = model.C_m_pF / model.g_L_nS
+        out["tau_eff_ms"] = model.C_m_pF / g_tot
     checks = {}
     for p, v in pops.items():
         checks[p] = {

@@ -120,14 +120,16 @@ def population_stats(idx, t_ms, members, t0_ms, t1_ms, s: dict, n_total: int) ->
     }
 
 
-def input_currents(state: dict, E_ex_mV: float, E_in_mV: float, g_ex: str, g_in: str) -> dict:
+def input_currents(state: dict, E_ex_mV: float, E_in_mV: float, g_ex: str, g_in: str,
+                   V: str) -> dict:
     """Mean excitatory, inhibitory and total synaptic currents (pA) of the sampled neurons.
 
-    state: columns of the multimeter (V_m in mV, conductances in nS). I_syn = g (E_syn - V).
+    state: columns of the multimeter (the membrane potential ``V`` in mV, the
+    conductances ``g_ex``, ``g_in`` in nS). I_syn = g (E_syn - V).
     Also the temporal s.d. of the total current and the temporal variances of both
     conductances per neuron (fluctuations), averaged over the neurons.
     """
-    V = state["V_m"]
+    V = state[V]
     I_ex = state[g_ex] * (E_ex_mV - V)
     I_in = state[g_in] * (E_in_mV - V)
     tot = I_ex + I_in

@@ -59,7 +59,7 @@ def synaptic_rate_dynamics(p: dict, nu_of_t, dt_s: float, t_end_s: float, r0,
 def membrane_time_constants(p: dict, model, rates_Hz, nu_ext_Hz: float) -> dict:
     """tau_m = C_m / g_L and the theory's own tau_eff = C_m / g_total (ms), g_total the
     leak plus the mean synaptic conductances at ``rates_Hz`` (r_E, r_I) and nu_ext."""
-    syn, C_m = p["synapses"], float(model.params["C_m"])
+    syn, C_m = p["synapses"], model.C_m_pF
     g_syn = (syn["E"].mean_nS(rates_Hz[0]) + syn["I"].mean_nS(rates_Hz[1])
              + syn["ext"].mean_nS(nu_ext_Hz))
     return {"tau_m_ms": C_m / model.g_L_nS, "tau_eff_ms": C_m / (model.g_L_nS + g_syn)}

@@ -75,7 +75,7 @@ def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0)) 
 
     mom = transfer.conductance_moments(sources(p, r_E, r_I, nu_ext), (*fano, 1.0))
     E_e, E_i = model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV
-    if model.threshold is not None and "V_reset" in model.params:
+    if model.V_th_mV is not None and model.V_reset_mV is not None:
         rate_at = transfer.lif_rate_det(model, E_e, E_i, I_ext_pA)
     else:
         rate_at = transfer.threshold_linear_rate(p["beta_Hz_per_pA"], p["v_theta_mV"],

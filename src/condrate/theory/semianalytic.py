@@ -44,7 +44,7 @@ def membrane_moments(model, sources, I_ext_pA: float = 0.0) -> dict:
     receiving ``sources``: (SynapticInput, rate Hz) pairs (Campbell's theorem on the
     PSP of one input: integral v dt and integral v^2 dt, exponential or alpha kernel),
     and a constant current I_ext_pA."""
-    C = float(model.params["C_m"])
+    C = model.C_m_pF
     mu_G = model.g_L_nS + sum(inp.mean_nS(r) for inp, r in sources)
     mu_V = (model.g_L_nS * model.E_L_mV + I_ext_pA
             + sum(inp.mean_nS(r) * inp.E_rev_mV for inp, r in sources)) / mu_G

@@ -194,10 +194,10 @@ def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, 
                   figure) -> dict:
     """verification.csv (open loop, closed loop, uniform feedback) and summary.json."""
     neuron = model_from_spec(read_json(_one(base_spec)))
-    t_ref = neuron.params.get("t_ref")
+    t_ref = neuron.t_ref_ms
     closed = read_json(closedloop)
     rows = ver.merge_rows(read_json(openloop), closed["rows"], read_json(feedback))
-    out = ver.summary(rows, t_ref and float(t_ref)) | {"provenance": _provenance(provenance),
+    out = ver.summary(rows, t_ref) | {"provenance": _provenance(provenance),
                                "closed_loop_diagnostics": closed["diagnostics"],
                                "selfconsistent": closed["selfconsistent"],
                                "selfconsistent_other_starts": closed.get("other_starts", []),

@@ -133,9 +133,7 @@ def lif_rate_det(model, E_e, E_i, I_ext_pA=0.0):
     """r(g_e, g_i) (Hz) of an integrate-and-fire neuron at constant conductances:
     1 / (t_ref + tau ln((mu - V_r)/(mu - V_th))) above threshold, else 0, with
     mu = (g_L E_L + g_e E_e + g_i E_i + I) / g_0 and tau = C_m / g_0."""
-    p = model.params
-    V_th, V_r, t_ref, C = (float(p[model.threshold]), float(p["V_reset"]), float(p["t_ref"]),
-                           float(p["C_m"]))
+    V_th, V_r, t_ref, C = model.V_th_mV, model.V_reset_mV, model.t_ref_ms or 0.0, model.C_m_pF
 
     def rate(ge, gi):
         g0 = model.g_L_nS + ge + gi

@@ -110,7 +110,7 @@ def calibrate(p, model, ol_rates, band_Hz) -> dict:
     moments = [semianalytic.membrane_moments(model, rt.sources(
         p, ol_rates["r_E_Hz"][i], ol_rates["r_I_Hz"][i], ol_rates["nu_ext_Hz"][i])) for i in k]
     rates = [ol_rates["rate_Hz"][i] for i in k]
-    cal = semianalytic.fit(moments, rates, band_Hz, float(model.params.get("t_ref", 0.0)))
+    cal = semianalytic.fit(moments, rates, band_Hz, model.t_ref_ms or 0.0)
     fitted = [semianalytic.rate_Hz(m, cal) for m in moments]
     return cal | {"conditions": {key: [ol_rates[key][i] for i in k]
                                  for key in ("r_E_Hz", "r_I_Hz", "nu_ext_Hz", "rate_Hz")}
