@@ -108,6 +108,10 @@ def test_fresh_clone_runs_as_unprivileged_user_on_a_site_nest(user, tmp_path):
     work = shared_dir(tmp_path)
     clone = work / "condrate"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    # read as root before the clone is the user's (git refuses a repository of another
+    # owner: "dubious ownership")
+    head = subprocess.run(["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()
     (clone / "small.yaml").write_text(SMALL)
     subprocess.run(["chown", "-R", f"{user}:{user}", str(work)], check=True)
     site = Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" \
@@ -136,7 +140,5 @@ def test_fresh_clone_runs_as_unprivileged_user_on_a_site_nest(user, tmp_path):
     import json
 
     prov = json.loads(fit.read_text())["provenance"]
-    head = subprocess.run(["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True,
-                          text=True, check=True).stdout.strip()
     assert prov["condrate_commit"] == head and prov["condrate_dirty"] is False
     assert (clone / ".venv" / ".site-nest").read_text().strip() == str(site / "nest")

@@ -12,6 +12,8 @@ Pure functions of the result files' contents; the rule's entry point reads them.
 
 from __future__ import annotations
 
+import re
+
 from .theory.predictors import PREDICTORS
 from .theory.verification import error_stats
 
@@ -239,6 +241,8 @@ def rst_table(md: str) -> str:
     """A Markdown pipe table as an RST list-table (the Snakemake report is RST)."""
     rows = [[c.strip() for c in line.strip().strip("|").split("|")]
             for line in md.strip().splitlines() if not line.startswith("|---")]
+    # a cell opening with "(iv) " would be an RST enumerated list, its numeral dropped
+    rows = [[re.sub(r"^(\(?[0-9a-z#]+[.)] )", r"\\\1", c) for c in row] for row in rows]
     out = [".. list-table::", "   :header-rows: 1", ""]
     for row in rows:
         out += [f"   * - {row[0]}"] + [f"     - {c}" for c in row[1:]]
