@@ -8,7 +8,7 @@ from condrate.theory.predictors import PREDICTORS
 
 
 def test_rst_tables_keep_the_numerals_a_list_would_swallow():
-    html = publish_string(rst_table(predictors_table()), writer_name="html").decode()
+    html = publish_string(rst_table(predictors_table()), writer="html").decode()
     for q in PREDICTORS:
         assert f"{q.numeral} {q.name}" in html, q.numeral
     assert "<ol" not in html
