@@ -55,9 +55,10 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".",
             f"parallel: tasks x threads = {par['tasks']} x {par['threads']} "
             f"differs from nest.virtual_processes = {vp}"
         )
-    for model in config["models"]:  # each parameter file: roles, units, synapses
+    neurons = {}  # each parameter file with the config's overrides and integrator, once
+    for model in config["models"]:  # roles, units, synapses, fixed-step version, GLIF level
         try:
-            model_from_config(config, model, root)
+            neurons[model] = model_from_config(config, model, root)
         except ConfigError as err:
             out.append(str(err))
     fi = config["fi"]
@@ -103,18 +104,13 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".",
         ):
             out.append("theory: needs network.sweeps.nu_ext_Hz (closed loop) and "
                        "network.sweeps.step (step dynamics)")
-    for model, integrator in config.get("integrator", {}).items():
-        if model not in config["models"]:
+    for model in config.get("integrator", {}):
+        if model not in config["models"]:  # a listed model's integrator: built above
             out.append(f"integrator.{model}: not one of models {config['models']}")
-        elif integrator != "nest":
-            try:  # a model without a fixed-step version, or GLIF2-5
-                model_from_config(config, model, root)
-            except ConfigError as err:
-                out.append(str(err))
     if "map" in config:
         out += map_errors(config)
     if nest_params is not None:
-        out += _param_name_errors(config, nest_params, root, node_models)
+        out += _param_name_errors(config, nest_params, neurons, node_models)
     return out
 
 
@@ -204,14 +200,12 @@ def fi_grid_size(config: dict, model: str) -> int | None:
     return len(fi["conditions"]) * len(fi["delta_g_nS"]) * fi["per_model"][model]["drive_mV"]["num"]
 
 
-def _param_name_errors(config, nest_params, root, node_models=()) -> list[str]:
+def _param_name_errors(config, nest_params, neurons, node_models=()) -> list[str]:
+    """Names NEST lacks, for the models that built (``neurons``: {model: NeuronModel};
+    semantic_errors has named the others)."""
     out = []
     overrides = config.get("model_params", {})
-    for model in config["models"]:
-        try:
-            m = model_from_config(config, model, root)
-        except ConfigError:
-            continue  # semantic_errors has named it
+    for model, m in neurons.items():
         known = nest_params.get(m.nest_model)
         if known is None and m.nestml is not None:
             continue  # not built yet: rule nestml_module checks its parameters once built

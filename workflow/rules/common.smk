@@ -42,8 +42,9 @@ except ConfigError as err:
     fail(str(err))
 
 # Each simulation takes its virtual processes of the `vp` resource. `make` (CORES) may set
-# it; otherwise (the profile's `cores: all`, plain `snakemake --cores n`) it is not: then it is the core count, so
-# that the ranks x threads of the simulations running at once never exceed the cores.
+# it; otherwise (the profile's `cores: all`, plain `snakemake --cores n`) it is the core
+# count, so that the ranks x threads of the simulations running at once never exceed the
+# cores.
 if "vp" not in workflow.global_resources and workflow._cores is not None:
     workflow.register_resource("vp", workflow._cores)
 

@@ -59,13 +59,9 @@ def source_hash(source: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def module_dir(source: Path, digest: str | None = None) -> Path:
-    digest = digest or source_hash(source)
-    return extension.venv_prefix() / "lib" / "nestml" / f"{Path(source).stem}-{digest}"
-
-
 def module_path(stem: str, digest: str) -> Path:
-    """The built module (the .so file NEST installs) of a source stem and hash."""
+    """The built module (the .so file NEST installs) of a source stem and hash, in its
+    cache folder."""
     return (extension.venv_prefix() / "lib" / "nestml" / f"{stem}-{digest}"
             / f"{module_name(Path(stem))}.so")
 
@@ -105,8 +101,8 @@ def build(source: Path, log=sys.stderr, force: bool = False) -> Path:
     if nestml_version() == NESTML_VERSION_UNKNOWN:
         raise ConfigError(f"{source}: NESTML is not installed here (pip install -r "
                           "envs/requirements.txt, or make setup)")
-    target_dir = module_dir(source)
-    target = target_dir / f"{module_name(source)}.so"
+    target = module_path(source.stem, source_hash(source))
+    target_dir = target.parent
     if target.exists() and not force:
         log.write(f"nestml: {source.name} up to date ({target})\n")
         return target
