@@ -42,11 +42,12 @@ def schema_errors(config: dict, schema: dict) -> list[str]:
 
 
 def semantic_errors(config: dict, nest_params: dict | None = None, root=".",
-                    node_models=()) -> list[str]:
+                    node_models=(), synapse_errors: dict | None = None) -> list[str]:
     """Checks beyond the schema; ``config`` must already pass the schema.
 
     nest_params: {nest_model: set of parameter names} from NEST (condrate.nestrun.nestinfo);
-    None skips the parameter-name check.
+    None skips the parameter-name check. synapse_errors: {model: {kind: what NEST said}}
+    for the synapses NEST refuses (nestinfo), None skips that check.
     """
     out = []
     vp, par = config["nest"]["virtual_processes"], config["parallel"]
@@ -111,6 +112,8 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".",
         out += map_errors(config)
     if nest_params is not None:
         out += _param_name_errors(config, nest_params, neurons, node_models)
+    out += [f"{config['models_dir']}/{model}.yaml: synapses.{kind}: {message}"
+            for model in neurons for kind, message in (synapse_errors or {}).get(model, {}).items()]
     return out
 
 
@@ -229,11 +232,13 @@ def _param_name_errors(config, nest_params, neurons, node_models=()) -> list[str
     return out
 
 
-def validate(config: dict, schema_path, nest_params=None, root=".", node_models=()) -> dict:
+def validate(config: dict, schema_path, nest_params=None, root=".", node_models=(),
+             synapse_errors=None) -> dict:
     """Validate ``config``; raise :class:`ConfigError` listing every problem.
 
     nest_params: {NEST model: parameter names} (None skips the parameter check);
-    node_models: every model name NEST knows (for near names in an error)."""
+    node_models: every model name NEST knows (for near names in an error);
+    synapse_errors: the synapses NEST refuses, by model (None skips the check)."""
     with open(schema_path) as fh:
         schema = yaml.safe_load(fh)
     # the models are the neuron files of the config's models folder
@@ -243,7 +248,7 @@ def validate(config: dict, schema_path, nest_params=None, root=".", node_models=
     schema["$defs"]["model_name"]["enum"] = list(neuron_models(models_dir))
     problems = schema_errors(config, schema)
     if not problems:
-        problems = semantic_errors(config, nest_params, root, node_models)
+        problems = semantic_errors(config, nest_params, root, node_models, synapse_errors)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config

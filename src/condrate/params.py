@@ -38,13 +38,13 @@ ROLES = {
 
 
 def neuron_models(models_dir: str | Path = MODELS_DIR) -> tuple[str, ...]:
-    """Every neuron model of a models folder: the files with a ``nest_model`` key, by
-    name."""
+    """Every neuron model of a models folder: the files with a ``nest_model`` key (or an
+    ``extends`` key: a variant of another file), by name."""
     out = []
     for path in sorted(Path(models_dir).glob("*.yaml")):
         with open(path) as fh:
             raw = yaml.safe_load(fh)
-        if isinstance(raw, dict) and "nest_model" in raw:
+        if isinstance(raw, dict) and ("nest_model" in raw or "extends" in raw):
             out.append(path.stem)
     return tuple(out)
 
@@ -343,14 +343,39 @@ def model_from_spec(spec: dict) -> NeuronModel:
                        spec.get("integrator", "nest"), spec.get("nestml"))
 
 
+def model_file_chain(models_dir: str | Path, name: str) -> list:
+    """The parameter files that make model ``name``: its own, then the file it
+    ``extends``, and so on (a variant names its base: ``extends: <model>``)."""
+    chain, seen = [], set()
+    while name is not None:
+        path = Path(models_dir) / f"{name}.yaml"
+        if not path.exists():
+            where = f"{chain[-1]}: extends" if chain else f"model '{name}'"
+            raise ConfigError(f"{where}: no parameter file {path}; the models of "
+                              f"{models_dir} are {list(neuron_models(models_dir))}")
+        if name in seen:
+            raise ConfigError(f"{path}: extends: a loop of files ({' -> '.join(map(str, chain))})")
+        seen.add(name)
+        chain.append(path)
+        with open(path) as fh:
+            name = (yaml.safe_load(fh) or {}).get("extends")
+    return chain
+
+
 def read_model_file(models_dir: str | Path, name: str) -> dict:
-    """The parsed parameter file ``models_dir/name.yaml``."""
-    path = Path(models_dir) / f"{name}.yaml"
-    if not path.exists():
-        raise ConfigError(f"model '{name}': no parameter file {path}; the models of "
-                          f"{models_dir} are {list(neuron_models(models_dir))}")
-    with open(path) as fh:
-        return yaml.safe_load(fh)
+    """The parsed parameter file ``models_dir/name.yaml``. A variant (``extends: <base>``)
+    is its base's file with the variant's keys on top: ``params`` and ``roles`` merged
+    entry by entry, every other key replaced."""
+    merged = {}
+    for path in reversed(model_file_chain(models_dir, name)):
+        with open(path) as fh:
+            raw = yaml.safe_load(fh)
+        for key, value in raw.items():
+            if key in ("params", "roles") and isinstance(value, dict):
+                merged[key] = {**merged.get(key, {}), **value}
+            elif key != "extends":
+                merged[key] = value
+    return merged
 
 
 def load_model(models_dir: str | Path, name: str, overrides=None, mechanism=None,

@@ -7,7 +7,9 @@
 rule nestml_module:
     input:
         source=lambda wildcards: NESTML_MODELS[wildcards.model],
-        model_file=ROOT / config["models_dir"] / "{model}.yaml",
+        model_files=lambda wildcards: model_file_chain(
+            ROOT / config["models_dir"], wildcards.model
+        ),
     output:
         module="results/nestml/{model}/module.json",
     log:

@@ -1,4 +1,5 @@
-"""Ask NEST what it is: version, MPI support and each model's parameter names.
+"""Ask NEST what it is: version, MPI support, each model's parameter names, and whether
+each neuron file's synapses are ports NEST accepts.
 
 Run as ``python -m condrate.nestrun.nestinfo`` in a subprocess (the workflow does this once
 while it validates the config), so that the Snakemake process itself never
@@ -27,11 +28,12 @@ def query(models_dir=MODELS_DIR) -> dict:
     nest.verbosity = nest.VerbosityLevel.ERROR
     built = extension.install(nest) if extension.is_built() else None
     files = [read_model_file(models_dir, m) for m in neuron_models(models_dir)]
-    for raw in files:  # NESTML models whose module is built (nestml_module rule)
-        if raw.get("nestml"):
-            entry = nestml.entry(Path(models_dir) / raw["nestml"])
-            if nestml.module_path(entry["stem"], entry["hash"]).exists():
-                nestml.install(nest, entry)
+    # NESTML models whose module is built (nestml_module rule), each source once (a
+    # variant shares its base's source)
+    for source in sorted({raw["nestml"] for raw in files if raw.get("nestml")}):
+        entry = nestml.entry(Path(models_dir) / source)
+        if nestml.module_path(entry["stem"], entry["hash"]).exists():
+            nestml.install(nest, entry)
     known = set(nest.node_models)
     names = {raw["nest_model"] for raw in files}
     if built is not None:
@@ -41,8 +43,38 @@ def query(models_dir=MODELS_DIR) -> dict:
         "have_mpi": bool(nest.build_info["have_mpi"]),
         "node_models": sorted(known),
         "params": {m: sorted(nest.GetDefaults(m)) for m in sorted(names & known)},
+        "synapse_errors": {name: synapse_errors(nest, raw) for name, raw
+                           in zip(neuron_models(models_dir), files)
+                           if raw["nest_model"] in known},
         "extension": built,
     }
+
+
+def synapse_errors(nest, raw: dict) -> dict:
+    """{synapse kind: what NEST says} for the synapses of a parsed neuron file that NEST
+    refuses: a connection on its receptor port with a weight of its sign, made to one
+    neuron with the file's parameters (NEST is the authority on its ports: a model
+    may have none, one split by sign, or one per receptor), and its recordable."""
+    out = {}
+    params = {k: v["value"] for k, v in raw.get("params", {}).items()}
+    for kind in ("excitatory", "inhibitory"):
+        syn = raw["synapses"][kind]
+        try:
+            neuron = nest.Create(raw["nest_model"])
+            try:
+                neuron.set(params)
+            except nest.NESTError:
+                pass  # a parameter NEST lacks: the parameter check names it
+            source = nest.Create("spike_generator")
+            nest.Connect(source, neuron, syn_spec={"weight": float(syn["weight_sign"]),
+                                                   "receptor_type": int(syn["receptor_type"])})
+            if syn["recordable"] not in neuron.get("recordables"):
+                out[kind] = (f"recordable: {raw['nest_model']} records no '{syn['recordable']}'"
+                             f"; it records {sorted(neuron.get('recordables'))}")
+        except nest.NESTError as err:
+            out[kind] = (f"receptor_type {syn['receptor_type']} with weight sign "
+                         f"{syn['weight_sign']}: NEST refuses it ({str(err).strip()[:300]})")
+    return out
 
 
 def probe(python=sys.executable, models_dir=MODELS_DIR) -> dict:

@@ -20,6 +20,7 @@ Run by hand: ``python -m condrate.nestrun.nestml models/<file>.nestml``.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.metadata
 import re
@@ -29,10 +30,10 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
 
 from ..errors import ConfigError
 from ..io import write_json
+from ..params import read_model_file
 from . import extension
 
 NESTML_VERSION_UNKNOWN = "not installed"
@@ -102,10 +103,19 @@ def build(source: Path, log=sys.stderr, force: bool = False) -> Path:
         raise ConfigError(f"{source}: NESTML is not installed here (pip install -r "
                           "envs/requirements.txt, or make setup)")
     target = module_path(source.stem, source_hash(source))
+    target.parent.parent.mkdir(parents=True, exist_ok=True)
+    # one build per source at a time: two model files on one source (a variant and its
+    # base) are two rules that may run together
+    with open(target.parent.with_name(target.parent.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists() and not force:
+            log.write(f"nestml: {source.name} up to date ({target})\n")
+            return target
+        return _build(source, target, log)
+
+
+def _build(source: Path, target: Path, log) -> Path:
     target_dir = target.parent
-    if target.exists() and not force:
-        log.write(f"nestml: {source.name} up to date ({target})\n")
-        return target
     work = target_dir.with_name(target_dir.name + ".partial")
     shutil.rmtree(work, ignore_errors=True)
     (work / "prefix" / "bin").mkdir(parents=True)
@@ -147,23 +157,28 @@ def install(nest, entry: dict) -> str:
     return entry["hash"]
 
 
-def build_rule(source: str, model_file: str, models_dir: str, module: str) -> None:
+def build_rule(source: str, model_files: list, models_dir: str, module: str) -> None:
     """Rule nestml_module: build (or find) the module of ``source``, check that the NEST
-    model it holds has every parameter of ``model_file``, and record it."""
+    model it holds has every parameter of the model's file (``model_files``: the file
+    and the files it extends), and record it."""
     from .nestinfo import probe
 
     start = time.perf_counter()
     path = build(Path(source))
-    raw = yaml.safe_load(Path(model_file).read_text())
-    known = probe(sys.executable, models_dir)["params"].get(raw["nest_model"])
+    model_file = model_files[0]
+    name = Path(model_file).stem
+    raw = read_model_file(models_dir, name)
+    info = probe(sys.executable, models_dir)
+    known = info["params"].get(raw["nest_model"])
     if known is None:
         raise ConfigError(f"{model_file}: nest_model: {Path(source).name} holds no model "
                           f"'{raw['nest_model']}' (its `model` line names it)")
-    missing = [name for name in raw.get("params", {}) if name not in known]
-    if missing:
-        raise ConfigError("\n".join(f"{model_file}: params.{name}: {raw['nest_model']} "
-                                     f"({Path(source).name}) has no parameter '{name}'"
-                                     for name in missing))
+    problems = [f"{model_file}: params.{p}: {raw['nest_model']} ({Path(source).name}) has no "
+                f"parameter '{p}'" for p in raw.get("params", {}) if p not in known]
+    problems += [f"{model_file}: synapses.{kind}: {message}"
+                 for kind, message in info["synapse_errors"].get(name, {}).items()]
+    if problems:
+        raise ConfigError("\n".join(problems))
     write_json(module, entry(Path(source)) | {"module": str(path),
                                               "seconds": round(time.perf_counter() - start, 1)})
 
