@@ -229,3 +229,48 @@ def test_a_parameter_the_nest_model_lacks_is_named_in_its_file(tmp_path, tiny_co
         Delta_T={"value": 2.0, "unit": "mV"}))
     msg = errors_of(alpha_config(tiny_config, folder), nest_params)
     assert "iaf_cond_alpha.yaml: params.Delta_T: iaf_cond_alpha has no parameter 'Delta_T'" in msg
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda raw: raw["synapses"]["excitatory"].update(receptor_type=3),
+     "iaf_cond_alpha.yaml: synapses.excitatory: receptor_type 3 with weight sign 1: NEST "
+     "refuses it (Receptor type 3 is not available in iaf_cond_alpha"),
+    (lambda raw: raw["synapses"]["inhibitory"].update(recordable="g_inh"),
+     "iaf_cond_alpha.yaml: synapses.inhibitory: recordable: iaf_cond_alpha records no 'g_inh'"),
+])
+def test_a_synapse_port_the_model_lacks_is_named_by_nest(tmp_path, tiny_config, nest_params,
+                                                         edit, message):
+    """NEST itself is asked (a connection on the file's port, to a neuron with its
+    parameters): the validation names the file, the synapse and what NEST said."""
+    from condrate.nestrun import nestinfo
+
+    folder = models_copy(tmp_path, edit)
+    refused = nestinfo.probe(models_dir=folder)["synapse_errors"]
+    assert set(refused) >= {"iaf_cond_alpha", "glif_cond", "iaf_cond_exp"}
+    assert refused["glif_cond"] == {} and refused["iaf_cond_exp"] == {}
+    with pytest.raises(ConfigError) as info:
+        validate(alpha_config(tiny_config, folder), SCHEMA, nest_params=nest_params, root=ROOT,
+                 synapse_errors=refused)
+    assert message in str(info.value)
+
+
+def test_a_variant_file_takes_its_base_and_changes_what_it_names(tmp_path):
+    """`extends`: hh_a_current_gA0 is hh_a_current with g_A = 0; a variant of a missing
+    base and a loop of variants are refused with the file named."""
+    from condrate.params import load_model, model_file_chain, neuron_models
+
+    base, variant = (load_model(ROOT / "models", m) for m in ("hh_a_current", "hh_a_current_gA0"))
+    assert variant.params["g_A"] == 0.0 and base.params["g_A"] == 2000.0
+    assert {k: v for k, v in variant.params.items() if k != "g_A"} == \
+        {k: v for k, v in base.params.items() if k != "g_A"}
+    assert variant.roles == base.roles and variant.nest_model == base.nest_model == "hh_a_current"
+    assert [p.name for p in model_file_chain(ROOT / "models", "hh_a_current_gA0")] == \
+        ["hh_a_current_gA0.yaml", "hh_a_current.yaml"]
+    (tmp_path / "a.yaml").write_text("extends: b\nparams: {}\n")
+    (tmp_path / "b.yaml").write_text("extends: a\n")
+    (tmp_path / "c.yaml").write_text("extends: nowhere\n")
+    assert neuron_models(tmp_path) == ("a", "b", "c")
+    with pytest.raises(ConfigError, match=r"b.yaml: extends: a loop of files \(a -> b -> a\)"):
+        model_file_chain(tmp_path, "a")
+    with pytest.raises(ConfigError, match="c.yaml: extends: no parameter file .*nowhere.yaml"):
+        model_file_chain(tmp_path, "c")

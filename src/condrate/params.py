@@ -354,7 +354,8 @@ def model_file_chain(models_dir: str | Path, name: str) -> list:
             raise ConfigError(f"{where}: no parameter file {path}; the models of "
                               f"{models_dir} are {list(neuron_models(models_dir))}")
         if name in seen:
-            raise ConfigError(f"{path}: extends: a loop of files ({' -> '.join(map(str, chain))})")
+            loop = " -> ".join(p.stem for p in chain) + f" -> {name}"
+            raise ConfigError(f"{chain[-1]}: extends: a loop of files ({loop})")
         seen.add(name)
         chain.append(path)
         with open(path) as fh:

@@ -142,6 +142,31 @@ def level_gain(I_pA, rate_Hz, band_Hz) -> float:
     return float(stats.linregress(I[sel], r[sel]).slope)
 
 
+def onset(I_pA, rate_Hz, band_Hz) -> dict:
+    """How one f-I curve starts: what the derivation's threshold-linear f assumes.
+
+    Returns first_rate_Hz, the rate at the first grid point that fires (a threshold-
+    linear curve starts near 0; a type II neuron jumps to a finite rate), with
+    first_current_pA and grid_step_pA (the first rate is resolved to gain x step);
+    gain_Hz_per_pA and r2, the slope and R^2 of a straight line through the points
+    inside band_Hz (NaN if fewer than 3).
+    """
+    I, r = np.asarray(I_pA, dtype=float), np.asarray(rate_Hz, dtype=float)
+    order = np.argsort(I)
+    I, r = I[order], r[order]
+    firing = np.flatnonzero(r > 0)
+    out = {"first_rate_Hz": float("nan"), "first_current_pA": float("nan"),
+           "grid_step_pA": float(np.median(np.diff(I))) if len(I) > 1 else float("nan"),
+           "gain_Hz_per_pA": float("nan"), "r2": float("nan")}
+    if firing.size:
+        out |= {"first_rate_Hz": float(r[firing[0]]), "first_current_pA": float(I[firing[0]])}
+    sel = (r >= band_Hz[0]) & (r <= band_Hz[1])
+    if sel.sum() >= 3:
+        lr = stats.linregress(I[sel], r[sel])
+        out |= {"gain_Hz_per_pA": float(lr.slope), "r2": float(lr.rvalue**2)}
+    return out
+
+
 def fit_condition(I_pA, g_nS, rate_Hz, band_Hz, criterion_Hz) -> dict:
     """Everything threshold_fit.json reports for one condition.
 
