@@ -23,11 +23,12 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 # Presets: `make preset-NAME` runs config/NAME.yaml (or PRESET_NAME's files) in
 # results/presets/NAME/ (a preset's neuron or network differs from the default's, and
 # results paths carry no study name).
-PRESETS := classical_ai mean_driven mean_driven_hh aeif fixed_step large
+PRESETS := classical_ai mean_driven mean_driven_hh aeif fixed_step large nestml
 PRESET_mean_driven_hh := config/mean_driven.yaml config/mean_driven_hh.yaml
 
 .PHONY: help setup run tiny dry-run map paper report export tables unlock test test-quick \
-  lint format clean $(addprefix preset-,$(PRESETS)) bench figures dag-times fast-models scaling
+  lint format clean $(addprefix preset-,$(PRESETS)) bench figures dag-times fast-models scaling \
+  nestml
 
 help:  ## this list
 	@echo "condrate: make TARGET [CONFIG=config/x.yaml ...] [DIR=folder] [CORES=n]"
@@ -124,6 +125,13 @@ dag-times: setup  ## where the default run's time goes (make run, make preset-fi
 fast-models: run preset-fixed_step  ## fixed-step neurons validated against NEST's (docs/fast-models.md)
 	$(BIN)/python docs/fast_models.py . results/presets/fixed_step
 	$(BIN)/python docs/hh_substeps.py
+
+# the NESTML neurons (config/nestml.yaml): their study and the A-current neuron's map in
+# results/presets/nestml/, then docs/tables/nestml.md and its copies in README.md and docs/
+nestml: preset-nestml  ## NESTML twin and A-current neuron: study, map, tables (docs/models.md)
+	@$(call snake,results/presets/nestml,config/nestml.yaml,map)
+	@$(call snake,results/presets/nestml,config/nestml.yaml,summary --quiet all)
+	$(BIN)/python docs/nestml_tables.py results/presets/nestml
 
 # the committed tables of docs/ (docs/tables/, copied into README.md and docs/*.md) and
 # the figures they show, from the default run in DIR (make run, make map, make paper)
