@@ -23,12 +23,12 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 # Presets: `make preset-NAME` runs config/NAME.yaml (or PRESET_NAME's files) in
 # results/presets/NAME/ (a preset's neuron or network differs from the default's, and
 # results paths carry no study name).
-PRESETS := classical_ai mean_driven mean_driven_hh aeif fixed_step large nestml
+PRESETS := classical_ai mean_driven mean_driven_hh aeif fixed_step large nestml adaptation
 PRESET_mean_driven_hh := config/mean_driven.yaml config/mean_driven_hh.yaml
 
 .PHONY: help setup run tiny dry-run map paper report export tables unlock test test-quick \
   lint format clean $(addprefix preset-,$(PRESETS)) bench figures dag-times fast-models scaling \
-  nestml
+  nestml adaptation
 
 help:  ## this list
 	@echo "condrate: make TARGET [CONFIG=config/x.yaml ...] [DIR=folder] [CORES=n]"
@@ -132,6 +132,11 @@ nestml: preset-nestml  ## NESTML twin and A-current neuron: study, map, tables (
 	@$(call snake,results/presets/nestml,config/nestml.yaml,map)
 	@$(call snake,results/presets/nestml,config/nestml.yaml,summary --quiet all)
 	$(BIN)/python docs/nestml_tables.py results/presets/nestml
+
+# the adapting neurons (config/adaptation.yaml) in results/presets/adaptation/, then
+# docs/tables/adaptation.md and its copy in docs/adaptation.md
+adaptation: preset-adaptation  ## adapting neurons: steady-state f-I against the averaged variable (docs/adaptation.md)
+	$(BIN)/python docs/adaptation_tables.py results/presets/adaptation
 
 # the committed tables of docs/ (docs/tables/, copied into README.md and docs/*.md) and
 # the figures they show, from the default run in DIR (make run, make map, make paper)

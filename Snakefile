@@ -20,6 +20,7 @@ include: "workflow/rules/network.smk"
 include: "workflow/rules/theory.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/map.smk"
+include: "workflow/rules/adaptation.smk"
 include: "workflow/rules/summary.smk"
 
 

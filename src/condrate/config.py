@@ -110,10 +110,33 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".",
             out.append(f"integrator.{model}: not one of models {config['models']}")
     if "map" in config:
         out += map_errors(config)
+    if "adaptation" in config:
+        out += adaptation_errors(config, neurons)
     if nest_params is not None:
         out += _param_name_errors(config, nest_params, neurons, node_models)
     out += [f"{config['models_dir']}/{model}.yaml: synapses.{kind}: {message}"
             for model in neurons for kind, message in (synapse_errors or {}).get(model, {}).items()]
+    return out
+
+
+def adaptation_errors(config: dict, neurons: dict) -> list[str]:
+    """Each adapting model is one of models, has its f-I grid and a mechanism slower than
+    adaptation.slow_ms; the warm-up ends before the run."""
+    from .theory.adaptation import from_model
+
+    c, out = config["adaptation"], []
+    for model in c["models"]:
+        if model not in config["models"]:
+            out.append(f"adaptation.models: '{model}' is not one of models {config['models']}")
+        elif model in neurons and from_model(neurons[model]).slow(c["slow_ms"]).empty:
+            out.append(f"adaptation.models: {config['models_dir']}/{model}.yaml has no "
+                       f"adaptation mechanism slower than adaptation.slow_ms = {c['slow_ms']} ms "
+                       "(its `adaptation` section)")
+        if model not in c["per_model"]:
+            out.append(f"adaptation.per_model.{model}: missing; give drive_mV and fit_band_Hz")
+    if c["warmup_ms"] >= c["duration_ms"]:
+        out.append(f"adaptation.warmup_ms: {c['warmup_ms']} must be below "
+                   f"adaptation.duration_ms = {c['duration_ms']}")
     return out
 
 

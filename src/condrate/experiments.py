@@ -24,6 +24,7 @@ MODULES = {
     "selfconsistent": "condrate.theory.selfconsistent",
     "map_point": "condrate.map.experiment:POINT",
     "map_selfconsistent": "condrate.map.experiment:ITERATED",
+    "adapted_fi": "condrate.adaptation.experiment",
 }
 
 

@@ -134,6 +134,12 @@ class NeuronModel:
     integrator: str = "nest"
     # a NESTML model: its source and build hash (condrate.nestrun.nestml.entry)
     nestml: dict | None = field(default=None, hash=False)
+    # the file's adaptation mechanisms, parameter names (condrate.theory.adaptation)
+    adaptation: dict | None = field(default=None, hash=False)
+
+    def param_value(self, ref: str) -> float:
+        """The value of parameter ``ref`` (``name`` or ``name[i]`` for a list)."""
+        return _lookup(self.params, ref, f"models/{self.name}.yaml")
 
     def role_value(self, role: str, params: dict | None = None) -> float | None:
         """The value of the parameter playing ``role`` (in ``params``, default the
@@ -333,8 +339,48 @@ def build_model(raw: dict, name: str, overrides: dict | None = None, mechanism=N
         mechanism=mech,
         integrator=integrator,
         nestml=nestml,
+        adaptation=_read_adaptation(raw, params, where),
         **synapses,
     )
+
+
+# The keys of a file's `adaptation` section (condrate.theory.adaptation): mechanism ->
+# {key: what the parameter it names is}; every entry names parameters of the file.
+ADAPTATION_KEYS = {
+    "spike_currents": {"jump": "pA added at each spike", "tau": "ms (or decay_rate, 1/ms)",
+                       "decay_rate": "1/ms (or tau, ms)", "reset_factor": "I <- f I + jump",
+                       "subtracted": "true: the current is subtracted (AdEx's w)"},
+    "subthreshold": {"conductance": "nS (AdEx's a)", "tau": "ms"},
+    "spike_thresholds": {"jump": "mV added at each spike", "decay_rate": "1/ms"},
+}
+
+
+def _read_adaptation(raw: dict, params: dict, where: str) -> dict | None:
+    """The file's `adaptation` section, checked: known mechanisms and keys, every
+    parameter it names present."""
+    spec = raw.get("adaptation")
+    if spec is None:
+        return None
+    problems = []
+    for mech, entries in spec.items():
+        if mech not in ADAPTATION_KEYS:
+            problems.append(f"{where}: adaptation.{mech} is not a mechanism; the mechanisms "
+                            f"are {list(ADAPTATION_KEYS)}")
+            continue
+        for k, entry in enumerate(entries if isinstance(entries, list) else [entries]):
+            for key, ref in entry.items():
+                at = f"{where}: adaptation.{mech}[{k}].{key}"
+                if key not in ADAPTATION_KEYS[mech]:
+                    problems.append(f"{at} is not a key; the keys are "
+                                    f"{list(ADAPTATION_KEYS[mech])}")
+                elif key != "subtracted":
+                    try:
+                        _lookup(params, ref, at)
+                    except ConfigError as err:
+                        problems.append(str(err))
+    if problems:
+        raise ConfigError("\n  ".join(problems))
+    return spec
 
 
 def model_from_spec(spec: dict) -> NeuronModel:
@@ -366,9 +412,11 @@ def model_file_chain(models_dir: str | Path, name: str) -> list:
 def read_model_file(models_dir: str | Path, name: str) -> dict:
     """The parsed parameter file ``models_dir/name.yaml``. A variant (``extends: <base>``)
     is its base's file with the variant's keys on top: ``params`` and ``roles`` merged
-    entry by entry, every other key replaced."""
+    entry by entry, every other key replaced; ``variant_keys`` lists the keys the variant
+    gives itself."""
     merged = {}
-    for path in reversed(model_file_chain(models_dir, name)):
+    chain = model_file_chain(models_dir, name)
+    for path in reversed(chain):
         with open(path) as fh:
             raw = yaml.safe_load(fh)
         for key, value in raw.items():
@@ -376,6 +424,8 @@ def read_model_file(models_dir: str | Path, name: str) -> dict:
                 merged[key] = {**merged.get(key, {}), **value}
             elif key != "extends":
                 merged[key] = value
+    if len(chain) > 1:  # what the variant itself says (a variant's GLIF level is its own)
+        merged["variant_keys"] = sorted(raw)
     return merged
 
 
@@ -395,8 +445,10 @@ def model_spec(config: dict, model: str, root=".") -> tuple:
     overrides = config.get("model_params", {}).get(model, {})
     integrator = config.get("integrator", {}).get(model, "nest")
     raw = read_model_file(Path(root) / config["models_dir"], model)
-    # the config's GLIF level applies to the files that declare a GLIF mechanism
-    mech = config.get("glif_mechanism") if "mechanism" in raw else None
+    # the config's GLIF level applies to the files that declare a GLIF mechanism, but
+    # for a variant that names its own (models/glif_cond_asc.yaml: GLIF3)
+    mech = (raw["mechanism"] if "mechanism" in raw.get("variant_keys", ())
+            else config.get("glif_mechanism") if "mechanism" in raw else None)
     source = nestml_source(config, model, root, raw)
     nestml = None
     if source is not None:

@@ -12,6 +12,7 @@ from condrate.errors import ConfigError
 from condrate.nestrun import nestinfo
 from condrate.nestrun.launch import check_vp, default_launcher
 from condrate.params import model_file_chain, nestml_source
+from condrate.adaptation import experiment as adaptation_experiment
 from condrate.map.grid import map_models, map_selfconsistent_generations, point_names
 from condrate.network.experiment import sweep_runs
 

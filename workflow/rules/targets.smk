@@ -90,8 +90,39 @@ def theory_outputs():
     ]
 
 
+ADAPTATION_MODELS = (
+    config["adaptation"]["models"]
+    if "adaptation" in config and "adaptation" in STAGES
+    else []
+)
+
+
+def adaptation_parts(name):
+    """The file ``name`` of every strength part of {model} (adaptation.smk)."""
+
+    def files(wildcards):
+        return [
+            f"results/adaptation/{wildcards.model}/{part}/{name}"
+            for part in adaptation_experiment.parts(config)
+            if part != adaptation_experiment.REFERENCE
+        ]
+
+    return files
+
+
+def adaptation_outputs():
+    out = []
+    for model in ADAPTATION_MODELS:
+        out += [
+            f"results/adaptation/{model}/prediction.csv",
+            f"results/adaptation/{model}/summary.json",
+            f"results/figures/adaptation_{model}.pdf",
+        ]
+    return out
+
+
 def final_outputs():
-    out = network_outputs() + theory_outputs()
+    out = network_outputs() + theory_outputs() + adaptation_outputs()
     if theory_outputs():
         out += ["results/summary.md", "results/summary.json"]
     for model in config["models"] if "fi" in STAGES else []:

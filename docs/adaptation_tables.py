@@ -1,0 +1,57 @@
+"""Write docs/tables/adaptation.md from the run of config/adaptation.yaml and copy its
+table into docs/ (as docs/generate.py does for the default run).
+
+    python docs/adaptation_tables.py [DIR]   (make adaptation; DIR holds that run)
+
+Block ``steady_state``: for every adapting model, strength and condition, the error of
+the predicted steady-state f-I where NEST fires 1-50 Hz and the gains, from
+results/adaptation/<model>/summary.json.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import generate
+
+
+def pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.1f} %"
+
+
+def gain(x) -> str:
+    return "–" if x is None or x != x else f"{x:.3f}"
+
+
+def steady_state(results: Path) -> list:
+    lines = ["| model | strength | f–I | n (1–50 Hz) | median error | p90 | gain at Δg = 0 (Hz/pA): "
+             "NEST / predicted / β/(1+βJ) | J (pA/Hz) | gain at largest Δg / at 0: NEST / predicted |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for path in sorted((results / "adaptation").glob("*/summary.json")):
+        summary = json.loads(path.read_text())
+        for p in summary["parts"]:
+            lv = p["levels"][0]
+            lines.append(
+                f"| {path.parent.name} | {p['strength']:g} | {p['condition']} | {p['n']} | "
+                f"{pct(p['median_rel_error'])} | {pct(p['p90_rel_error'])} | "
+                f"{gain(lv['gain_nest_Hz_per_pA'])} / {gain(lv['gain_predicted_Hz_per_pA'])} / "
+                f"{gain(lv['gain_formula_Hz_per_pA'])} | {lv['J_pA_per_Hz']:.2f} | "
+                f"{gain(p['gain_ratio_nest'])} / {gain(p['gain_ratio_predicted'])} |")
+    return lines
+
+
+def main(work="results/presets/adaptation") -> None:
+    results = Path(work) / "results"
+    if not list((results / "adaptation").glob("*/summary.json")):
+        raise SystemExit(f"{results}/adaptation: no summary.json; run make adaptation first")
+    text = ("# Adapting neurons: steady-state f-I predicted from the reference neuron and the "
+            "averaged variable (generated: python docs/adaptation_tables.py)\n\n"
+            f"<!-- table:steady_state -->\n" + "\n".join(steady_state(results))
+            + "\n<!-- /table -->\n")
+    (generate.TABLES / "adaptation.md").write_text(text)
+    for page in generate.sync():
+        print(f"tables: {page.relative_to(generate.ROOT)}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])

@@ -1,0 +1,141 @@
+"""Entry points of the adaptation stage: the steady-state f-I of each adaptation strength
+predicted from the reference neuron's f-I and the averaged adaptation variable, against
+NEST.
+
+The prediction of a part takes from NEST only the reference neuron's f-I (the model
+with its slow mechanisms at strength 0, same condition and added conductance): the
+averaged variable comes from the model's parameters (condrate.theory.adaptation), never
+from the adapted curve it is judged against.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..io import read_csv, read_json, write_csv, write_json
+from ..theory import adaptation as ad
+from . import experiment
+
+BAND_HZ = (1.0, 50.0)   # where errors are judged (NEST's rate), as in the theory stage
+COLUMNS = ("strength", "condition", "delta_g_nS", "g_total_nS", "I_pA", "rate_Hz",
+           "predicted_Hz", "reference_Hz")
+
+
+def mean_voltage(model, g_total_nS: float):
+    """V_bar(r) of the model's membrane at total conductance g (mV), for a subthreshold
+    mechanism: a leaky integrator between reset and threshold (None without them)."""
+    if model.V_th_mV is None or model.V_reset_mV is None:
+        return None
+    tau = model.C_m_pF / g_total_nS
+    return lambda r: ad.lif_mean_voltage(r, model.V_reset_mV, model.V_th_mV,
+                                         model.t_ref_ms or 0.0, tau)
+
+
+def curve(table: dict, condition: str, dg: float) -> tuple:
+    sel = (np.asarray(table["condition"]) == condition) & np.isclose(table["delta_g_nS"], dg)
+    I, r = np.asarray(table["I_pA"])[sel], np.asarray(table["rate_Hz"])[sel]
+    order = np.argsort(I)
+    return I[order], r[order]
+
+
+def predict_part(reference: dict, adapted: dict, model, slow: ad.Adaptation,
+                 strength: float) -> dict:
+    """Columns of COLUMNS for one part: NEST's adapted rate and the prediction, at every
+    grid neuron of the adapted table."""
+    out = {k: [] for k in COLUMNS}
+    scaled = slow.scaled(strength)
+    for cond in sorted(set(adapted["condition"])):
+        for dg in sorted(set(adapted["delta_g_nS"])):
+            I_ref, r_ref = curve(reference, cond, dg)
+            I, r = curve(adapted, cond, dg)
+            g_total = model.g_L_nS + dg
+            f0 = lambda x, I_ref=I_ref, r_ref=r_ref: float(np.interp(x, I_ref, r_ref))  # noqa: E731
+            vbar = mean_voltage(model, g_total)
+            if scaled.subthreshold is not None and vbar is None:
+                raise ValueError(f"{model.name}: a subthreshold adaptation needs the "
+                                 "threshold and reset roles")
+            for current, rate in zip(I, r):
+                out["strength"].append(strength)
+                out["condition"].append(cond)
+                out["delta_g_nS"].append(float(dg))
+                out["g_total_nS"].append(g_total)
+                out["I_pA"].append(float(current))
+                out["rate_Hz"].append(float(rate))
+                out["predicted_Hz"].append(ad.adapted_rate(
+                    float(current), f0, scaled, g_total, vbar, model.E_L_mV))
+                out["reference_Hz"].append(f0(float(current)))
+    return out
+
+
+def slope(I, r, band) -> float | None:
+    """Least-squares slope (Hz/pA) of the points whose rate ``r`` is inside ``band``;
+    None with fewer than 3."""
+    I, r = np.asarray(I), np.asarray(r)
+    sel = (r >= band[0]) & (r <= band[1])
+    return float(np.polyfit(I[sel], r[sel], 1)[0]) if sel.sum() >= 3 else None
+
+
+def summarise(rows: dict, slow: ad.Adaptation, fit_band) -> dict:
+    """Per strength and condition: the error in BAND_HZ (median, p90, n) and, per added
+    conductance, the adapted gain fitted to NEST, to the prediction, and from the
+    threshold-linear formula beta / (1 + beta J) with the reference's gain."""
+    cols = {k: np.asarray(v) for k, v in rows.items()}
+    out = []
+    for s in np.unique(cols["strength"]):
+        for cond in np.unique(cols["condition"]):
+            sel = (cols["strength"] == s) & (cols["condition"] == cond)
+            sim, pred = cols["rate_Hz"][sel], cols["predicted_Hz"][sel]
+            band = (sim >= BAND_HZ[0]) & (sim <= BAND_HZ[1])
+            err = np.abs(pred[band] - sim[band]) / sim[band]
+            entry = {"strength": float(s), "condition": str(cond), "n": int(band.sum()),
+                     "median_rel_error": float(np.median(err)) if err.size else None,
+                     "p90_rel_error": float(np.percentile(err, 90)) if err.size else None,
+                     "levels": []}
+            for dg in np.unique(cols["delta_g_nS"][sel]):
+                lv = sel & (cols["delta_g_nS"] == dg)
+                I = cols["I_pA"][lv]
+                beta_ref = slope(I, cols["reference_Hz"][lv], fit_band)
+                J = slow.scaled(float(s)).J_pA_per_Hz(float(cols["g_total_nS"][lv][0]))
+                entry["levels"].append({
+                    "delta_g_nS": float(dg), "J_pA_per_Hz": J,
+                    "gain_reference_Hz_per_pA": beta_ref,
+                    "gain_nest_Hz_per_pA": slope(I, cols["rate_Hz"][lv], fit_band),
+                    "gain_predicted_Hz_per_pA": slope(I, cols["predicted_Hz"][lv], fit_band),
+                    "gain_formula_Hz_per_pA": None if beta_ref is None
+                    else ad.adapted_gain(beta_ref, J)})
+            for key in ("nest", "predicted"):
+                g = [lv[f"gain_{key}_Hz_per_pA"] for lv in entry["levels"]]
+                entry[f"gain_ratio_{key}"] = g[-1] / g[0] if g[0] and g[-1] else None
+            out.append(entry)
+    return {"band_Hz": list(BAND_HZ), "fit_band_Hz": list(fit_band), "parts": out}
+
+
+def write_prediction(specs, curves, reference_spec, reference_curves, prediction,
+                     summary) -> None:
+    """Rule adaptation_predict: every strength part against its prediction."""
+    ref_spec = read_json(reference_spec)
+    model = experiment.model_as_filed(ref_spec)  # the mechanisms at strength 1
+    slow = experiment.slow_adaptation(ref_spec["config"], model)
+    reference = read_csv(reference_curves)
+    rows = {k: [] for k in COLUMNS}
+    for spec, table in zip(specs, curves):
+        part = predict_part(reference, read_csv(table), model, slow, read_json(spec)["strength"])
+        for k in COLUMNS:
+            rows[k] += part[k]
+    write_csv(prediction, rows, COLUMNS)
+    result = summarise(rows, slow, ref_spec["fit_band_Hz"])
+    result["mechanisms"] = [
+        {"kind": type(m).__name__, "strength_parameter": m.strength, "tau_ms": m.tau_ms}
+        for m in slow.mechanisms()]
+    result["slow_ms"] = ref_spec["config"]["adaptation"]["slow_ms"]
+    result["uses"] = ("the reference neuron's f-I from NEST (slow mechanisms at strength 0, "
+                      "same condition and added conductance) and the averaged adaptation "
+                      "variable from the model's parameters; nothing of the adapted run")
+    write_json(summary, result)
+
+
+def plot_adaptation(prediction, summary, model: str, figure) -> None:
+    from ..plotstyle import save
+    from . import plots
+
+    save(plots.adaptation_figure(read_csv(prediction), read_json(summary), model), *figure)

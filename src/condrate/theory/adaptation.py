@@ -1,0 +1,239 @@
+"""Adaptation as the lecture's "another averaged variable" (seed 000, line 45).
+
+A neuron model's file declares its adaptation mechanisms under ``adaptation`` (names of
+its parameters; no code names them): spike-triggered currents (AdEx's ``b``, ``tau_w``;
+GLIF's after-spike currents), a subthreshold adaptation conductance (AdEx's ``a``), and
+a spike-dependent threshold (GLIF's). Averaged over a steady firing rate r, each is a
+function of r and of the model's parameters alone, never of a fit to the adapted f-I:
+
+- a spike current that jumps by dI at every spike (I <- f I + dI) and decays at rate k:
+  mean dI r / k for f = 1 (exactly, for any stationary spike train: a linear filter);
+  for f != 1 the mean of periodic firing, dI (1 - e^{-kT}) / ((1 - f e^{-kT}) k T),
+  T = 1/r;
+- a subthreshold current a (V - E_L), slow (tau_w much longer than an ISI): a (V_bar - E_L)
+  with V_bar the time-averaged membrane potential;
+- a threshold that jumps by dTheta at every spike and decays at rate b_s: mean
+  dTheta r / b_s, which raises the current threshold by g dTheta r / b_s (g the total
+  membrane conductance).
+
+The steady state of the rate equation with the averaged current A(r) subtracted from the
+input, r = f(I - A(r)), is solved by bisection (A grows with r, f with its argument: one
+root). For a threshold-linear f = beta [I - I_theta]_+ and A = J r, the adapted gain is
+beta_a = beta / (1 + beta J); the averaged variable relaxes with tau_a, and after a step
+of the input the rate overshoots by the factor 1 + beta J and settles with the slow time
+constant tau_a / (1 + beta J).
+
+Units: currents pA, conductances nS, potentials mV, rates Hz, times ms (rates of decay
+1/ms); J in pA/Hz.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from scipy import optimize
+
+
+@dataclass(frozen=True)
+class SpikeCurrent:
+    """A current (pA; negative: hyperpolarising, it adds to the membrane current as NEST's
+    GLIF after-spike currents do) that jumps by ``jump_pA`` at every spike after being
+    multiplied by ``reset_factor``, and decays at ``decay_per_ms``. AdEx's w is one with
+    jump -b (w is subtracted) and decay 1/tau_w."""
+
+    jump_pA: float
+    decay_per_ms: float
+    reset_factor: float = 1.0
+    strength: str = ""   # the model's parameter that sets jump_pA
+
+    @property
+    def tau_ms(self) -> float:
+        return 1.0 / self.decay_per_ms
+
+    def mean_pA(self, rate_Hz: float) -> float:
+        """Time-averaged current at a steady rate (pA): exact for reset_factor 1 and any
+        stationary train, periodic firing otherwise."""
+        if rate_Hz <= 0:
+            return 0.0
+        k, f = self.decay_per_ms, self.reset_factor
+        if f == 1.0:
+            return self.jump_pA * rate_Hz / (1000.0 * k)
+        kT = k * 1000.0 / rate_Hz
+        return self.jump_pA * (-math.expm1(-kT)) / ((1.0 - f * math.exp(-kT)) * kT)
+
+
+@dataclass(frozen=True)
+class SubthresholdAdaptation:
+    """A slow current -a (V - E_L) (AdEx's a term; pA), averaged: -a (V_bar - E_L)."""
+
+    conductance_nS: float
+    tau_ms: float
+    strength: str = ""   # the model's parameter that sets conductance_nS
+
+    def mean_pA(self, V_bar_mV: float, E_L_mV: float) -> float:
+        return -self.conductance_nS * (V_bar_mV - E_L_mV)
+
+
+@dataclass(frozen=True)
+class SpikeThreshold:
+    """A threshold component that jumps by ``jump_mV`` at every spike and decays at
+    ``decay_per_ms`` (GLIF's spike-dependent threshold)."""
+
+    jump_mV: float
+    decay_per_ms: float
+    strength: str = ""   # the model's parameter that sets jump_mV
+
+    @property
+    def tau_ms(self) -> float:
+        return 1.0 / self.decay_per_ms
+
+    def mean_mV(self, rate_Hz: float) -> float:
+        return self.jump_mV * max(rate_Hz, 0.0) / (1000.0 * self.decay_per_ms)
+
+
+@dataclass(frozen=True)
+class Adaptation:
+    """Every adaptation mechanism of one model, with the membrane it acts on."""
+
+    currents: tuple = ()
+    subthreshold: SubthresholdAdaptation | None = None
+    thresholds: tuple = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.currents or self.subthreshold or self.thresholds)
+
+    def mean_current_pA(self, rate_Hz: float, g_total_nS: float, V_bar_mV: float | None = None,
+                        E_L_mV: float | None = None) -> float:
+        """The averaged adaptation as an input current (pA, negative: it opposes firing):
+        the spike currents, the subthreshold term at V_bar, and each threshold shift as
+        the current g_total x shift that it takes to cross it."""
+        out = sum(c.mean_pA(rate_Hz) for c in self.currents)
+        if self.subthreshold is not None:
+            out += self.subthreshold.mean_pA(V_bar_mV, E_L_mV)
+        out -= g_total_nS * sum(t.mean_mV(rate_Hz) for t in self.thresholds)
+        return out
+
+    def J_pA_per_Hz(self, g_total_nS: float) -> float:
+        """Averaged adaptation per unit rate at low rates (pA/Hz, positive: it opposes
+        firing): sum of -jump/k of the currents and g x jump/b_s of the thresholds."""
+        return (-sum(c.jump_pA / (1000.0 * c.decay_per_ms) for c in self.currents)
+                + g_total_nS * sum(t.jump_mV / (1000.0 * t.decay_per_ms) for t in self.thresholds))
+
+    def mechanisms(self) -> list:
+        return [*self.currents, *self.thresholds,
+                *([self.subthreshold] if self.subthreshold else [])]
+
+    def time_constants_ms(self) -> list:
+        return [m.tau_ms for m in self.mechanisms()]
+
+    def slow(self, slow_ms: float) -> "Adaptation":
+        """The mechanisms with a time constant of at least ``slow_ms``: the averaged
+        variables. Faster ones act within an interspike interval, where their mean is no
+        guide to the rate; they stay part of the reference neuron."""
+        keep = lambda m: m.tau_ms >= slow_ms  # noqa: E731
+        return Adaptation(tuple(filter(keep, self.currents)),
+                          self.subthreshold if self.subthreshold and keep(self.subthreshold)
+                          else None, tuple(filter(keep, self.thresholds)))
+
+    def scaled(self, factor: float) -> "Adaptation":
+        """Every strength times ``factor`` (time constants kept)."""
+        return Adaptation(
+            tuple(SpikeCurrent(c.jump_pA * factor, c.decay_per_ms, c.reset_factor, c.strength)
+                  for c in self.currents),
+            SubthresholdAdaptation(self.subthreshold.conductance_nS * factor,
+                                   self.subthreshold.tau_ms, self.subthreshold.strength)
+            if self.subthreshold else None,
+            tuple(SpikeThreshold(t.jump_mV * factor, t.decay_per_ms, t.strength)
+                  for t in self.thresholds))
+
+
+def strength_overrides(params: dict, adaptation: Adaptation, factor: float) -> dict:
+    """NEST parameter overrides that scale the strength of every mechanism of
+    ``adaptation`` by ``factor`` (0: the reference neuron without them). ``params``: the
+    model's parameters; a strength ``name[i]`` scales element i of a list."""
+    out = {}
+    for mech in adaptation.mechanisms():
+        name, _, index = mech.strength.partition("[")
+        value = out.get(name, params[name])
+        if index:
+            value = list(value)
+            value[int(index.rstrip("]"))] = value[int(index.rstrip("]"))] * factor + 0.0
+        else:
+            value = value * factor + 0.0  # no -0.0
+        out[name] = value
+    return out
+
+
+def adapted_gain(beta_Hz_per_pA: float, J_pA_per_Hz: float) -> float:
+    """Gain of the steady state of r = beta [I - I_theta - J r]_+ (Hz/pA)."""
+    return beta_Hz_per_pA / (1.0 + beta_Hz_per_pA * J_pA_per_Hz)
+
+
+def step_response(beta_Hz_per_pA: float, J_pA_per_Hz: float, tau_a_ms: float) -> dict:
+    """The two-variable rate equation's answer to a step of the input above threshold:
+    overshoot (initial / steady-state rate) and the slow relaxation time constant (ms)."""
+    k = 1.0 + beta_Hz_per_pA * J_pA_per_Hz
+    return {"overshoot": k, "tau_slow_ms": tau_a_ms / k}
+
+
+def lif_mean_voltage(rate_Hz: float, V_reset_mV: float, V_th_mV: float, t_ref_ms: float,
+                     tau_m_ms: float) -> float:
+    """Time-averaged membrane potential (mV) of a leaky integrator that fires
+    periodically at ``rate_Hz``: held at V_reset for t_ref, then relaxing towards the
+    V_inf that reaches V_th after the rest of the interval."""
+    T = 1000.0 / rate_Hz
+    t_up = T - t_ref_ms
+    if t_up <= 0:
+        return V_th_mV
+    e = math.exp(-t_up / tau_m_ms)
+    V_inf = (V_th_mV - V_reset_mV * e) / (1.0 - e)
+    # integral of V_inf + (V_reset - V_inf) e^{-t/tau} over [0, t_up]
+    rising = V_inf * t_up + (V_reset_mV - V_inf) * tau_m_ms * (1.0 - e)
+    return (t_ref_ms * V_reset_mV + rising) / T
+
+
+def adapted_rate(I_pA: float, f0: Callable[[float], float], adaptation: Adaptation,
+                 g_total_nS: float, V_bar: Callable[[float], float] | None = None,
+                 E_L_mV: float | None = None, r_max_Hz: float = 1000.0) -> float:
+    """Steady-state rate (Hz) of r = f0(I + A(r)): f0 the non-adapting neuron's f-I
+    (rate at a constant current, Hz), A the averaged adaptation current at rate r (pA);
+    V_bar(r): time-averaged potential at rate r (for a subthreshold term; e.g.
+    :func:`lif_mean_voltage`, which tends to V_th as r -> 0, so that the rheobase
+    becomes (g_L + a)(V_th - E_L) as AdEx's does)."""
+
+    if adaptation.subthreshold is not None and (V_bar is None or E_L_mV is None):
+        raise ValueError("a subthreshold adaptation needs V_bar(r) and E_L")
+
+    def mismatch(r):
+        vb = V_bar(r) if adaptation.subthreshold is not None else None
+        return f0(I_pA + adaptation.mean_current_pA(r, g_total_nS, vb, E_L_mV)) - r
+
+    if mismatch(1e-9) <= 0:
+        return 0.0
+    if mismatch(r_max_Hz) > 0:
+        return r_max_Hz
+    return float(optimize.brentq(mismatch, 1e-9, r_max_Hz, xtol=1e-6))
+
+
+def from_model(model) -> Adaptation:
+    """The :class:`Adaptation` a :class:`condrate.params.NeuronModel` declares."""
+    spec = getattr(model, "adaptation", None) or {}
+    value = lambda ref: model.param_value(ref)  # noqa: E731
+    currents = []
+    for c in spec.get("spike_currents", []):
+        decay = 1.0 / value(c["tau"]) if "tau" in c else value(c["decay_rate"])
+        sign = -1.0 if c.get("subtracted", False) else 1.0
+        currents.append(SpikeCurrent(sign * value(c["jump"]), decay,
+                                     value(c["reset_factor"]) if "reset_factor" in c else 1.0,
+                                     c["jump"]))
+    sub = spec.get("subthreshold")
+    thresholds = [SpikeThreshold(value(t["jump"]), value(t["decay_rate"]), t["jump"])
+                  for t in spec.get("spike_thresholds", [])]
+    return Adaptation(
+        currents=tuple(currents),
+        subthreshold=SubthresholdAdaptation(value(sub["conductance"]), value(sub["tau"]),
+                                            sub["conductance"]) if sub else None,
+        thresholds=tuple(thresholds))
