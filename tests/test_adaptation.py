@@ -1,0 +1,85 @@
+"""Adapting neurons through the workflow (config/adaptation.yaml on config/tiny.yaml):
+the steady-state f-I of AdEx with regular-spiking adaptation and of GLIF3 at several
+adaptation strengths, predicted from the reference neuron's f-I and the averaged
+adaptation variable, against NEST's single neurons."""
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+import yaml
+
+from condrate.io import read_csv
+from helpers import ROOT, load_yaml, snakemake_cmd
+
+pytestmark = pytest.mark.workflow
+
+MODELS = ("aeif_cond_exp_rs", "glif_cond_asc")
+
+
+@pytest.fixture(scope="module")
+def adaptation_run(tmp_path_factory):
+    work = tmp_path_factory.mktemp("adaptation")
+    config = load_yaml(ROOT / "config" / "tiny.yaml")
+    overlay = load_yaml(ROOT / "config" / "adaptation.yaml")
+    config |= {"models": overlay["models"], "stages": overlay["stages"]}
+    config["fi"]["per_model"] |= overlay["fi"]["per_model"]
+    for model in MODELS:  # the tiny grids
+        config["fi"]["per_model"][model]["drive_mV"]["num"] = 61
+        overlay["adaptation"]["per_model"][model]["drive_mV"]["num"] = 41
+    config["adaptation"] = overlay["adaptation"] | {
+        "strengths": [0.5, 1.0, 2.0], "duration_ms": 3000.0, "warmup_ms": 1500.0}
+    config["map"]["models"] = [MODELS[0]]  # validated, not run
+    (work / "config.yaml").write_text(yaml.safe_dump(config))
+    proc = subprocess.run(snakemake_cmd(work, "--cores", "2", "--resources", "vp=2",
+                                        "--configfile", str(work / "config.yaml")),
+                          capture_output=True, text=True, timeout=1500)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return work
+
+
+def parts(work, model):
+    return {(p["strength"], p["condition"]): p for p in json.loads(
+        (work / "results/adaptation" / model / "summary.json").read_text())["parts"]}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_the_steady_state_is_predicted_from_the_reference_and_the_averaged_variable(
+        adaptation_run, model):
+    """At the model's own strength: median error where NEST fires 1-50 Hz within 5 %
+    (deterministic) and 10 % (noisy), while the reference neuron, which the prediction
+    starts from, is far off: the averaged variable does the work."""
+    p = parts(adaptation_run, model)
+    assert p[(1.0, "deterministic")]["n"] >= 15 and p[(1.0, "noisy")]["n"] >= 15
+    assert p[(1.0, "deterministic")]["median_rel_error"] <= 0.05
+    assert p[(1.0, "noisy")]["median_rel_error"] <= 0.10
+    rows = read_csv(adaptation_run / "results/adaptation" / model / "prediction.csv")
+    sel = (np.asarray(rows["strength"]) == 1.0) & (rows["rate_Hz"] >= 1) & (rows["rate_Hz"] <= 50)
+    reference_error = np.median(np.abs(rows["reference_Hz"][sel] - rows["rate_Hz"][sel])
+                                / rows["rate_Hz"][sel])
+    assert reference_error > 0.2
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_adaptation_divides_the_gain_as_predicted(adaptation_run, model):
+    """The adapted gain without added conductance falls with the strength, in NEST and
+    in the prediction, within 10 % of NEST's up to the model's own strength (at twice it
+    the averaged variable overstates AdEx's gain by about a sixth on this grid:
+    docs/adaptation.md)."""
+    p = parts(adaptation_run, model)
+    nest = [p[(s, "deterministic")]["levels"][0]["gain_nest_Hz_per_pA"] for s in (0.5, 1.0, 2.0)]
+    pred = [p[(s, "deterministic")]["levels"][0]["gain_predicted_Hz_per_pA"]
+            for s in (0.5, 1.0, 2.0)]
+    assert nest[0] > nest[1] > nest[2] and pred[0] > pred[1] > pred[2]
+    for a, b in zip(pred[:2], nest[:2]):
+        assert a == pytest.approx(b, rel=0.10)
+
+
+def test_the_reference_is_the_model_without_its_slow_mechanisms(adaptation_run):
+    spec = lambda m, part: json.loads(  # noqa: E731
+        (adaptation_run / "results/adaptation" / m / part / "spec.json").read_text())
+    assert spec("aeif_cond_exp_rs", "reference")["overrides"] == {"a": 0.0, "b": 0.0}
+    assert spec("aeif_cond_exp_rs", "s2")["overrides"] == {"a": 8.0, "b": 161.0}
+    assert spec("glif_cond_asc", "reference")["overrides"] == {"asc_amps": [0.0, -198.94]}
+    assert spec("glif_cond_asc", "s1")["model_file"]["mechanism"] == "GLIF3"

@@ -1,0 +1,112 @@
+"""The averaged adaptation variable (condrate.theory.adaptation) against independent
+computations: spike-triggered currents and thresholds integrated step by step along a
+spike train, the leaky integrator's trajectory integrated numerically, the steady state
+of a threshold-linear neuron solved in closed form; and the mechanisms a model file
+declares."""
+
+import numpy as np
+import pytest
+
+from helpers import ROOT
+from condrate.errors import ConfigError
+from condrate.params import load_model
+from condrate.theory import adaptation as ad
+
+
+def simulated_mean(jump, decay_per_ms, reset_factor, spike_times_ms, t_end_ms, dt=0.005):
+    """Time average of I <- f I + jump at each spike, dI/dt = -k I, by exact decay per
+    step of dt (ms), after a fifth of the run."""
+    steps = int(t_end_ms / dt)
+    spikes = np.zeros(steps, dtype=bool)
+    spikes[(np.asarray(spike_times_ms) / dt).astype(int)] = True
+    decay, current, total, counted = np.exp(-decay_per_ms * dt), 0.0, 0.0, 0
+    for k in range(steps):
+        if spikes[k]:
+            current = reset_factor * current + jump
+        if k >= steps // 5:
+            total, counted = total + current, counted + 1
+        current *= decay
+    return total / counted
+
+
+@pytest.mark.parametrize("reset_factor", [1.0, 0.4])
+def test_the_mean_after_spike_current_of_periodic_firing(reset_factor):
+    """GLIF's fast after-spike current (-198.94 pA, 0.1 / ms) at 20 Hz, additive and with
+    a multiplicative reset."""
+    current = ad.SpikeCurrent(-198.94, 0.1, reset_factor)
+    times = np.arange(0.0, 20000.0, 50.0)
+    expected = simulated_mean(-198.94, 0.1, reset_factor, times, 20000.0)
+    assert current.mean_pA(20.0) == pytest.approx(expected, rel=2e-3)
+
+
+def test_an_additive_current_and_a_threshold_average_any_train_by_their_rate():
+    """A Poisson train: the mean of an additive (f = 1) current and of GLIF's spike
+    threshold is jump x rate / k, whatever the intervals."""
+    rng = np.random.default_rng(7)
+    times = np.cumsum(rng.exponential(1000.0 / 12.0, size=1200))
+    times = times[times < 100000.0]
+    rate = len(times[times > 20000.0]) / 80.0
+    current, threshold = ad.SpikeCurrent(-9.18, 0.003), ad.SpikeThreshold(0.37, 0.009)
+    assert current.mean_pA(rate) == pytest.approx(
+        simulated_mean(-9.18, 0.003, 1.0, times, 100000.0, dt=0.05), rel=0.02)
+    assert threshold.mean_mV(rate) == pytest.approx(
+        simulated_mean(0.37, 0.009, 1.0, times, 100000.0, dt=0.05), rel=0.02)
+
+
+def test_the_mean_potential_of_a_periodically_firing_leaky_integrator():
+    """V held at V_reset for t_ref, then the trajectory that reaches V_th at the next
+    spike, integrated on a fine grid."""
+    rate, V_r, V_th, t_ref, tau = 25.0, -60.0, -55.0, 2.0, 15.0
+    T = 1000.0 / rate
+    t = np.linspace(0.0, T - t_ref, 200001)
+    e = np.exp(-(T - t_ref) / tau)
+    V_inf = (V_th - V_r * e) / (1 - e)
+    V = V_inf + (V_r - V_inf) * np.exp(-t / tau)
+    assert V[-1] == pytest.approx(V_th)
+    numeric = (t_ref * V_r + np.trapezoid(V, t)) / T
+    assert ad.lif_mean_voltage(rate, V_r, V_th, t_ref, tau) == pytest.approx(numeric, rel=1e-6)
+    assert ad.lif_mean_voltage(1e-6, V_r, V_th, t_ref, tau) == pytest.approx(V_th, abs=1e-3)
+
+
+def test_a_threshold_linear_neuron_adapts_its_gain_by_one_plus_beta_j():
+    """r = beta [I - I_theta - J r]_+ solved by bisection against its closed form."""
+    beta, I_theta = 0.1, 200.0
+    adaptation = ad.Adaptation(currents=(ad.SpikeCurrent(-80.5, 1 / 144.0),))
+    J = adaptation.J_pA_per_Hz(20.0)
+    assert J == pytest.approx(80.5 * 0.144)
+    f0 = lambda I: beta * max(I - I_theta, 0.0)  # noqa: E731
+    for I in (150.0, 250.0, 600.0):
+        closed = beta * max(I - I_theta, 0.0) / (1 + beta * J)
+        assert ad.adapted_rate(I, f0, adaptation, 20.0) == pytest.approx(closed, abs=1e-5)
+    assert ad.adapted_gain(beta, J) == pytest.approx(beta / (1 + beta * J))
+    step = ad.step_response(beta, J, 144.0)
+    assert step["overshoot"] == pytest.approx(1 + beta * J)
+    assert step["tau_slow_ms"] == pytest.approx(144.0 / (1 + beta * J))
+
+
+def test_model_files_declare_their_mechanisms_and_only_slow_ones_are_averaged():
+    rs = ad.from_model(load_model(ROOT / "models", "aeif_cond_exp_rs"))
+    assert [c.jump_pA for c in rs.currents] == [-80.5] and rs.subthreshold.conductance_nS == 4.0
+    asc = ad.from_model(load_model(ROOT / "models", "glif_cond_asc"))
+    assert [c.tau_ms for c in asc.currents] == pytest.approx([1000 / 3.0, 10.0])
+    slow = asc.slow(50.0)
+    assert [c.strength for c in slow.currents] == ["asc_amps[0]"]
+    params = load_model(ROOT / "models", "glif_cond_asc").params
+    assert ad.strength_overrides(params, slow, 0.0) == {"asc_amps": [0.0, -198.94]}
+    assert ad.strength_overrides(params, slow, 2.0) == {"asc_amps": [-18.36, -198.94]}
+    assert ad.from_model(load_model(ROOT / "models", "aeif_cond_exp")).empty
+
+
+def test_an_adaptation_section_naming_a_missing_parameter_is_refused(tmp_path):
+    import shutil
+
+    folder = tmp_path / "models"
+    shutil.copytree(ROOT / "models", folder)
+    path = folder / "aeif_cond_exp_rs.yaml"
+    path.write_text(path.read_text().replace("{jump: b, tau: tau_w", "{jump: b_w, tau: tau_w")
+                    .replace("subthreshold: {conductance: a,", "subthreshold: {gain: a,"))
+    with pytest.raises(ConfigError) as info:
+        load_model(folder, "aeif_cond_exp_rs")
+    msg = str(info.value)
+    assert "adaptation.spike_currents[0].jump: refers to parameter 'b_w'" in msg
+    assert "adaptation.subthreshold[0].gain is not a key; the keys are ['conductance', 'tau']" in msg
