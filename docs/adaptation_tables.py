@@ -5,7 +5,9 @@ table into docs/ (as docs/generate.py does for the default run).
 
 Block ``steady_state``: for every adapting model, strength and condition, the error of
 the predicted steady-state f-I where NEST fires 1-50 Hz and the gains, from
-results/adaptation/<model>/summary.json.
+results/adaptation/<model>/summary.json; block ``step_response``: the population's
+overshoot and slow time constant after a step, NEST against the rate equations
+(results/adaptation/<model>/step.json).
 """
 
 import json
@@ -40,6 +42,20 @@ def steady_state(results: Path) -> list:
     return lines
 
 
+def step_response(results: Path) -> list:
+    lines = ["| model | rate before → after the step (Hz), NEST | overshoot (peak / steady): NEST / "
+             "predicted | slow time constant (ms): NEST / predicted | error of τ | adaptation τ_j (ms) |",
+             "|---|---|---|---|---|---|"]
+    for path in sorted((results / "adaptation").glob("*/step.json")):
+        s = json.loads(path.read_text())
+        n, p = s["nest"], s["predicted"]
+        lines.append(
+            f"| {path.parent.name} | {n['r_before_Hz']:.1f} → {n['r_inf_Hz']:.1f} | "
+            f"{n['overshoot']:.2f} / {p['overshoot']:.2f} | {n['tau_ms']:.0f} / {p['tau_ms']:.0f} | "
+            f"{pct(s['tau_rel_error'])} | {', '.join(f'{t:.0f}' for t in s['mechanism_tau_ms'])} |")
+    return lines
+
+
 def main(work="results/presets/adaptation") -> None:
     results = Path(work) / "results"
     if not list((results / "adaptation").glob("*/summary.json")):
@@ -47,7 +63,8 @@ def main(work="results/presets/adaptation") -> None:
     text = ("# Adapting neurons: steady-state f-I predicted from the reference neuron and the "
             "averaged variable (generated: python docs/adaptation_tables.py)\n\n"
             f"<!-- table:steady_state -->\n" + "\n".join(steady_state(results))
-            + "\n<!-- /table -->\n")
+            + "\n<!-- /table -->\n\n<!-- table:step_response -->\n"
+            + "\n".join(step_response(results)) + "\n<!-- /table -->\n")
     (generate.TABLES / "adaptation.md").write_text(text)
     for page in generate.sync():
         print(f"tables: {page.relative_to(generate.ROOT)}")

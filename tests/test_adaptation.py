@@ -1,7 +1,9 @@
 """Adapting neurons through the workflow (config/adaptation.yaml on config/tiny.yaml):
 the steady-state f-I of AdEx with regular-spiking adaptation and of GLIF3 at several
 adaptation strengths, predicted from the reference neuron's f-I and the averaged
-adaptation variable, against NEST's single neurons."""
+adaptation variable, against NEST's single neurons; and an unconnected population's
+answer to a step of the current against the rate equations with the averaged
+variables."""
 
 import json
 import subprocess
@@ -30,6 +32,7 @@ def adaptation_run(tmp_path_factory):
         overlay["adaptation"]["per_model"][model]["drive_mV"]["num"] = 41
     config["adaptation"] = overlay["adaptation"] | {
         "strengths": [0.5, 1.0, 2.0], "duration_ms": 3000.0, "warmup_ms": 1500.0}
+    config["adaptation"]["step"] |= {"neurons": 200, "t_ms": 1500.0, "t_end_ms": 2600.0}
     config["map"]["models"] = [MODELS[0]]  # validated, not run
     (work / "config.yaml").write_text(yaml.safe_dump(config))
     proc = subprocess.run(snakemake_cmd(work, "--cores", "2", "--resources", "vp=2",
@@ -78,8 +81,22 @@ def test_adaptation_divides_the_gain_as_predicted(adaptation_run, model):
 
 def test_the_reference_is_the_model_without_its_slow_mechanisms(adaptation_run):
     spec = lambda m, part: json.loads(  # noqa: E731
-        (adaptation_run / "results/adaptation" / m / part / "spec.json").read_text())
+        (adaptation_run / "results/adaptation" / m / "fi" / part / "spec.json").read_text())
     assert spec("aeif_cond_exp_rs", "reference")["overrides"] == {"a": 0.0, "b": 0.0}
     assert spec("aeif_cond_exp_rs", "s2")["overrides"] == {"a": 8.0, "b": 161.0}
     assert spec("glif_cond_asc", "reference")["overrides"] == {"asc_amps": [0.0, -198.94]}
     assert spec("glif_cond_asc", "s1")["model_file"]["mechanism"] == "GLIF3"
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_step_makes_the_population_overshoot_and_relax_slowly(adaptation_run, model):
+    """NEST's population overshoots and relaxes over tens to hundreds of ms, and the
+    rate equations with the averaged variables do too, with an overshoot and a slow time
+    constant within a factor of two of NEST's (issue 24's 15 % is not met:
+    docs/adaptation.md)."""
+    step = json.loads((adaptation_run / "results/adaptation" / model / "step.json").read_text())
+    nest, pred = step["nest"], step["predicted"]
+    assert step["neurons"] == 200 and nest["r_inf_Hz"] > nest["r_before_Hz"] + 5.0
+    assert nest["overshoot"] > 1.5 and 20.0 < nest["tau_ms"] < 300.0
+    assert 0.5 < pred["tau_ms"] / nest["tau_ms"] < 2.0
+    assert 0.5 < pred["overshoot"] / nest["overshoot"] < 2.0

@@ -25,7 +25,7 @@ def test_default_and_tiny_configs_are_valid(default_config, tiny_config, nest_pa
 
 @pytest.mark.parametrize("preset", ["aeif.yaml", "brainpy_ei.yaml", "classical_ai.yaml",
                                     "mean_driven.yaml", "mean_driven.yaml mean_driven_hh.yaml",
-                                    "large.yaml", "fixed_step.yaml", "two_vps.yaml", "nestml.yaml"])
+                                    "large.yaml", "fixed_step.yaml", "two_vps.yaml", "nestml.yaml", "adaptation.yaml"])
 def test_presets_merged_on_the_default_are_valid(default_config, nest_params, preset):
     """Presets are --configfile'd on top of config/config.yaml (a deep merge, file by
     file, as Makefile's targets give them)."""

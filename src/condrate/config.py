@@ -134,9 +134,21 @@ def adaptation_errors(config: dict, neurons: dict) -> list[str]:
                        "(its `adaptation` section)")
         if model not in c["per_model"]:
             out.append(f"adaptation.per_model.{model}: missing; give drive_mV and fit_band_Hz")
+        if model not in c["step"]["drive_mV"]:
+            out.append(f"adaptation.step.drive_mV.{model}: missing; give [before, after] (mV)")
     if c["warmup_ms"] >= c["duration_ms"]:
         out.append(f"adaptation.warmup_ms: {c['warmup_ms']} must be below "
                    f"adaptation.duration_ms = {c['duration_ms']}")
+    step = c["step"]
+    if step["condition"] not in c["conditions"]:
+        out.append(f"adaptation.step.condition: {step['condition']} is not one of "
+                   f"adaptation.conditions {c['conditions']} (its reference f-I predicts it)")
+    if step["delta_g_nS"] not in c["delta_g_nS"]:
+        out.append(f"adaptation.step.delta_g_nS: {step['delta_g_nS']} is not one of "
+                   f"adaptation.delta_g_nS {c['delta_g_nS']}")
+    if not step["t_ms"] + 1000.0 <= step["t_end_ms"] or step["t_ms"] < 1000.0:
+        out.append("adaptation.step: t_ms must leave a second before it and after it "
+                   f"(t_ms {step['t_ms']}, t_end_ms {step['t_end_ms']})")
     return out
 
 

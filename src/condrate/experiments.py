@@ -25,6 +25,7 @@ MODULES = {
     "map_point": "condrate.map.experiment:POINT",
     "map_selfconsistent": "condrate.map.experiment:ITERATED",
     "adapted_fi": "condrate.adaptation.experiment",
+    "adapted_step": "condrate.adaptation.experiment:STEP",
 }
 
 

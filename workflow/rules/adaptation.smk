@@ -5,14 +5,14 @@
 
 rule adaptation_curves:
     input:
-        spec="results/adaptation/{model}/{part}/spec.json",
-        spikes="results/adaptation/{model}/{part}/spikes.parquet",
+        spec="results/adaptation/{model}/fi/{part}/spec.json",
+        spikes="results/adaptation/{model}/fi/{part}/spikes.parquet",
     output:
-        curves="results/adaptation/{model}/{part}/fi_curves.csv",
+        curves="results/adaptation/{model}/fi/{part}/fi_curves.csv",
     log:
-        "logs/adaptation/{model}/{part}/curves.log",
+        "logs/adaptation/{model}/fi/{part}/curves.log",
     benchmark:
-        "benchmarks/adaptation/{model}/{part}/curves.tsv"
+        "benchmarks/adaptation/{model}/fi/{part}/curves.tsv"
     params:
         entry="condrate.fi.stage.write_fi_curves",
     script:
@@ -23,8 +23,8 @@ rule adaptation_predict:
     input:
         specs=adaptation_parts("spec.json"),
         curves=adaptation_parts("fi_curves.csv"),
-        reference_spec="results/adaptation/{model}/reference/spec.json",
-        reference_curves="results/adaptation/{model}/reference/fi_curves.csv",
+        reference_spec="results/adaptation/{model}/fi/reference/spec.json",
+        reference_curves="results/adaptation/{model}/fi/reference/fi_curves.csv",
     output:
         prediction="results/adaptation/{model}/prediction.csv",
         summary="results/adaptation/{model}/summary.json",
@@ -38,10 +38,29 @@ rule adaptation_predict:
         "../scripts/run_stage.py"
 
 
+rule adaptation_step:
+    input:
+        spec="results/adaptation/{model}/step/spec.json",
+        spikes="results/adaptation/{model}/step/spikes.parquet",
+        reference_spec="results/adaptation/{model}/fi/reference/spec.json",
+        reference_curves="results/adaptation/{model}/fi/reference/fi_curves.csv",
+    output:
+        step="results/adaptation/{model}/step.json",
+    log:
+        "logs/adaptation/{model}/step.log",
+    benchmark:
+        "benchmarks/adaptation/{model}/step.tsv"
+    params:
+        entry="condrate.adaptation.stage.write_step",
+    script:
+        "../scripts/run_stage.py"
+
+
 rule plot_adaptation:
     input:
         prediction=rules.adaptation_predict.output.prediction,
         summary=rules.adaptation_predict.output.summary,
+        step=rules.adaptation_step.output.step,
     output:
         pdf="results/figures/adaptation_{model}.pdf",
         png=report(

@@ -102,7 +102,7 @@ def adaptation_parts(name):
 
     def files(wildcards):
         return [
-            f"results/adaptation/{wildcards.model}/{part}/{name}"
+            f"results/adaptation/{wildcards.model}/fi/{part}/{name}"
             for part in adaptation_experiment.parts(config)
             if part != adaptation_experiment.REFERENCE
         ]
@@ -116,6 +116,7 @@ def adaptation_outputs():
         out += [
             f"results/adaptation/{model}/prediction.csv",
             f"results/adaptation/{model}/summary.json",
+            f"results/adaptation/{model}/step.json",
             f"results/figures/adaptation_{model}.pdf",
         ]
     return out

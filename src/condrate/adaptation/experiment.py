@@ -1,6 +1,6 @@
 """The f-I of an adapting neuron at several adaptation strengths, and of its reference.
 
-A part of an adapting model (results folder ``adaptation/<model>/<part>``) is the f-I
+A part of an adapting model (results folder ``adaptation/<model>/fi/<part>``) is the f-I
 grid of the fi stage (condrate.fi.experiment: deterministic and noisy conditions, added
 conductance Delta_g, I = g_total u) with the model's slow adaptation mechanisms
 (condrate.theory.adaptation: time constant >= adaptation.slow_ms) scaled:
@@ -85,5 +85,51 @@ def build(nest, model, spec: dict):
     return create_fi(nest, model, spec["table"], spec["noise"])
 
 
-EXPERIMENT = Experiment(kind="adapted_fi", path="adaptation/{model}/{part}",
+EXPERIMENT = Experiment(kind="adapted_fi", path="adaptation/{model}/fi/{part}",
                         sections=("adaptation", "fi"), spec=adapted_fi_spec, build=build)
+
+
+def step_currents(model, step: dict) -> tuple:
+    """(I before, I after) of the step (pA): the model's drive_mV x the total
+    conductance."""
+    g_total = model.g_L_nS + float(step["delta_g_nS"])
+    return tuple(g_total * float(u) for u in step["drive_mV"][model.name])
+
+
+def step_spec(config: dict, model_name: str, root=".") -> dict:
+    """An unconnected population of the adapting model (strength 1) whose current steps
+    up at adaptation.step.t_ms, in the step's condition (noisy: the balanced Poisson
+    conductance of the fi stage, which keeps the population asynchronous)."""
+    model, entries = model_spec(config, model_name, root)
+    step, fi = config["adaptation"]["step"], config["fi"]
+    I_before, I_after = step_currents(model, step)
+    n = int(step["neurons"])
+    table = {"condition": [step["condition"]] * n, "delta_g_nS": [float(step["delta_g_nS"])] * n,
+             "g_total_nS": [model.g_L_nS + float(step["delta_g_nS"])] * n,
+             "drive_mV": [float(step["drive_mV"][model_name][0])] * n, "I_pA": [I_before] * n}
+    return entries | {
+        "kind": "adapted_step",
+        "table": table,
+        "noise": {str(float(step["delta_g_nS"])): balanced_noise(
+            model, float(step["delta_g_nS"]), fi["noise_quantal_nS"])},
+        "step": {"t_ms": float(step["t_ms"]), "I_before_pA": I_before, "I_after_pA": I_after},
+        "kernel": dict(config["nest"]),
+        "duration_ms": float(step["t_end_ms"]),
+        "warmup_ms": 0.0,
+        "config": config,
+    }
+
+
+def build_step(nest, model, spec: dict):
+    nodes = create_fi(nest, model, spec["table"], spec["noise"])
+    step = spec["step"]
+    # a step_current_generator adds the step to every neuron's constant current
+    generator = nest.Create("step_current_generator", params={
+        "amplitude_times": [step["t_ms"]],
+        "amplitude_values": [step["I_after_pA"] - step["I_before_pA"]]})
+    nest.Connect(generator, nodes.neurons)
+    return nodes
+
+
+STEP = Experiment(kind="adapted_step", path="adaptation/{model}/step",
+                  sections=("adaptation", "fi"), spec=step_spec, build=build_step)

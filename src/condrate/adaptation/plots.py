@@ -7,16 +7,18 @@ import numpy as np
 from ..plotstyle import DOUBLE, MM, STYLE, VERMILLION, plt
 
 
-def adaptation_figure(rows: dict, summary: dict, title: str):
+def adaptation_figure(rows: dict, summary: dict, step: dict, title: str):
     """Left: steady-state rate (Hz) vs current (pA) without added conductance,
     deterministic, per adaptation strength: NEST (dots), the prediction from the
-    reference f-I and the averaged variable (lines), the reference (grey). Right: the
+    reference f-I and the averaged variable (lines), the reference (grey). Middle: the
     gain at the largest added conductance over the gain without, vs strength, NEST
     (dots) and predicted (line): where "conductance shifts the threshold, not the
-    slope" stops holding."""
+    slope" stops holding. Right: the population rate after a step of the current, NEST
+    and the rate equations with the averaged variables, with the fitted slow time
+    constants."""
     cols = {k: np.asarray(v) for k, v in rows.items()}
     with plt.rc_context(STYLE):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(DOUBLE, 70 * MM))
+        fig, (left, right, third) = plt.subplots(1, 3, figsize=(DOUBLE, 65 * MM))
         strengths = np.unique(cols["strength"])
         colors = plt.cm.viridis(np.linspace(0, 0.85, len(strengths)))
         base = (cols["condition"] == "deterministic") & (cols["delta_g_nS"] == cols["delta_g_nS"].min())
@@ -45,6 +47,16 @@ def adaptation_figure(rows: dict, summary: dict, title: str):
         right.set_xlabel("adaptation strength (x the model file's)")
         right.set_ylabel("gain at largest Δg / gain at Δg = 0")
         right.legend(frameon=False)
+        t0 = step["step"]["t_ms"]
+        t = np.asarray(step["t_ms"]) - t0
+        show = (t >= -300) & (t <= 1000)
+        third.plot(t[show], np.asarray(step["rate_nest_Hz"])[show], "-", color="k", lw=0.6,
+                   label=f"NEST, τ {step['nest']['tau_ms']:.0f} ms")
+        third.plot(t[show], np.asarray(step["rate_predicted_Hz"])[show], "-", color=VERMILLION,
+                   lw=0.9, label=f"rate equations, τ {step['predicted']['tau_ms']:.0f} ms")
+        third.set_xlabel("time after the step (ms)")
+        third.set_ylabel("population rate (Hz)")
+        third.legend(frameon=False)
         fig.suptitle(title)
         fig.tight_layout()
     return fig

@@ -134,8 +134,74 @@ def write_prediction(specs, curves, reference_spec, reference_curves, prediction
     write_json(summary, result)
 
 
-def plot_adaptation(prediction, summary, model: str, figure) -> None:
+def plot_adaptation(prediction, summary, step, model: str, figure) -> None:
     from ..plotstyle import save
     from . import plots
 
-    save(plots.adaptation_figure(read_csv(prediction), read_json(summary), model), *figure)
+    save(plots.adaptation_figure(read_csv(prediction), read_json(summary), read_json(step),
+                                 model), *figure)
+
+
+def fit_relaxation(t_ms, r_Hz, t_step_ms: float) -> dict:
+    """The rate after a step as r_inf + (r_peak - r_inf) exp(-(t - t_step) / tau):
+    r_before (mean over the second before the step), r_peak, r_inf (Hz), tau_ms and
+    the overshoot r_peak / r_inf."""
+    from scipy import optimize
+
+    t, r = np.asarray(t_ms, dtype=float), np.asarray(r_Hz, dtype=float)
+    before = r[(t >= t_step_ms - 1000.0) & (t < t_step_ms)].mean()
+    after = t >= t_step_ms
+    x, y = t[after] - t_step_ms, r[after]
+    late = y[x >= 0.7 * x.max()].mean()
+    guess = (late, max(y[: max(3, len(y) // 50)].max(), late), 50.0)
+
+    def shape(x, r_inf, r_peak, tau):
+        return r_inf + (r_peak - r_inf) * np.exp(-x / tau)
+
+    (r_inf, r_peak, tau), _ = optimize.curve_fit(
+        shape, x, y, p0=guess, bounds=([0.0, 0.0, 0.5], [np.inf, np.inf, 5000.0]))
+    return {"r_before_Hz": float(before), "r_peak_Hz": float(r_peak), "r_inf_Hz": float(r_inf),
+            "tau_ms": float(tau), "overshoot": float(r_peak / r_inf) if r_inf > 0 else None}
+
+
+def write_step(spec, spikes, reference_spec, reference_curves, step) -> None:
+    """Rule adaptation_step: the population rate of the step run against the rate
+    equations with the averaged variables (from the reference f-I at the step's
+    condition and added conductance, and the model's parameters): overshoot and slow
+    time constant, fitted the same way to both."""
+    from ..spiketrains import SpikeTrains
+
+    spec_d, ref_spec = read_json(spec), read_json(reference_spec)
+    trains = SpikeTrains.read(spikes)
+    if trains.meta["spikes_total"] != trains.times_ms.size:
+        raise RuntimeError(f"{spikes}: spike count differs from the gather's")
+    model = experiment.model_as_filed(spec_d)
+    config = spec_d["config"]["adaptation"]
+    slow = experiment.slow_adaptation(spec_d["config"], model)
+    st, bin_ms = spec_d["step"], float(config["step"]["bin_ms"])
+    edges = np.arange(0.0, spec_d["duration_ms"] + bin_ms / 2, bin_ms)
+    counts, _ = np.histogram(trains.times_ms, edges)
+    n = len(spec_d["table"]["I_pA"])
+    t_nest, r_nest = edges[:-1] + bin_ms / 2, counts / n / (bin_ms / 1000.0)
+    dg = float(config["step"]["delta_g_nS"])
+    I_ref, r_ref = curve(read_csv(reference_curves), config["step"]["condition"], dg)
+    f0 = lambda x: float(np.interp(x, I_ref, r_ref))  # noqa: E731
+    g_total = model.g_L_nS + dg
+    t_rate, r_rate = ad.rate_dynamics(
+        lambda t: st["I_after_pA"] if t >= st["t_ms"] else st["I_before_pA"], f0, slow,
+        g_total, spec_d["duration_ms"], V_bar=mean_voltage(model, g_total), E_L_mV=model.E_L_mV)
+    # the prediction binned as NEST's rate is
+    r_pred = np.array([r_rate[(t_rate >= a) & (t_rate < a + bin_ms)].mean() for a in edges[:-1]])
+    nest_fit, pred_fit = (fit_relaxation(t_nest, r, st["t_ms"]) for r in (r_nest, r_pred))
+    write_json(step, {
+        "nest": nest_fit, "predicted": pred_fit,
+        "tau_rel_error": abs(pred_fit["tau_ms"] - nest_fit["tau_ms"]) / nest_fit["tau_ms"],
+        "overshoot_rel_error": None if not (nest_fit["overshoot"] and pred_fit["overshoot"])
+        else abs(pred_fit["overshoot"] - nest_fit["overshoot"]) / nest_fit["overshoot"],
+        "neurons": n, "bin_ms": bin_ms, "step": st,
+        "mechanism_tau_ms": slow.time_constants_ms(),
+        "rate_nest_Hz": r_nest.tolist(), "rate_predicted_Hz": r_pred.tolist(),
+        "t_ms": t_nest.tolist(),
+        "uses": ("the reference neuron's f-I from NEST at the step's condition and added "
+                 "conductance, and the averaged variables from the model's parameters; "
+                 "nothing of the step run")})

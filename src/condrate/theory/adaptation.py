@@ -237,3 +237,35 @@ def from_model(model) -> Adaptation:
         subthreshold=SubthresholdAdaptation(value(sub["conductance"]), value(sub["tau"]),
                                             sub["conductance"]) if sub else None,
         thresholds=tuple(thresholds))
+
+
+def mechanism_mean_pA(mech, rate_Hz: float, g_total_nS: float, V_bar=None,
+                      E_L_mV: float | None = None) -> float:
+    """One mechanism's averaged current at ``rate_Hz`` (pA, negative: it opposes firing)."""
+    if isinstance(mech, SpikeCurrent):
+        return mech.mean_pA(rate_Hz)
+    if isinstance(mech, SpikeThreshold):
+        return -g_total_nS * mech.mean_mV(rate_Hz)
+    return mech.mean_pA(V_bar(rate_Hz), E_L_mV)
+
+
+def rate_dynamics(I_pA: Callable[[float], float], f0: Callable[[float], float],
+                  adaptation: Adaptation, g_total_nS: float, t_end_ms: float,
+                  dt_ms: float = 0.1, V_bar=None, E_L_mV: float | None = None):
+    """The rate equations with one slow variable per mechanism, from the steady state at
+    I(0): r(t) = f0(I(t) + sum_j A_j), tau_j dA_j/dt = A_j,inf(r) - A_j, each A_j,inf the
+    mechanism's mean at rate r (the rate follows its input at once: the adaptation time
+    constants are the slow ones). Returns (t_ms, r_Hz) arrays; exponential Euler."""
+    import numpy as np
+
+    mechs = adaptation.mechanisms()
+    r0 = adapted_rate(I_pA(0.0), f0, adaptation, g_total_nS, V_bar, E_L_mV)
+    A = np.array([mechanism_mean_pA(m, r0, g_total_nS, V_bar, E_L_mV) for m in mechs])
+    decay = np.exp(-dt_ms / np.array([m.tau_ms for m in mechs]))
+    t = np.arange(0.0, t_end_ms + dt_ms / 2, dt_ms)
+    r = np.empty_like(t)
+    for k, now in enumerate(t):
+        r[k] = max(f0(I_pA(now) + A.sum()), 0.0)
+        target = np.array([mechanism_mean_pA(m, r[k], g_total_nS, V_bar, E_L_mV) for m in mechs])
+        A = target + (A - target) * decay
+    return t, r
