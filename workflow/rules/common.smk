@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 from condrate import experiments
+from condrate.adaptation import experiment as adaptation_experiment
 from condrate.config import validate
 from condrate.errors import ConfigError
 from condrate.nestrun import nestinfo
 from condrate.nestrun.launch import check_vp, default_launcher
 from condrate.params import model_file_chain, nestml_source
-from condrate.adaptation import experiment as adaptation_experiment
 from condrate.map.grid import map_models, map_selfconsistent_generations, point_names
 from condrate.network.experiment import sweep_runs
 
@@ -141,7 +141,9 @@ def spec_inputs(wildcards):
     """The parameter files and the extra inputs of the experiment at {path}."""
     exp, values = experiments.match_path(wildcards.path)
     chain = model_file_chain(ROOT / config["models_dir"], values["model"])
-    out = {"model_file": chain[0]} | ({"base_model_files": chain[1:]} if chain[1:] else {})
+    out = {"model_file": chain[0]} | (
+        {"base_model_files": chain[1:]} if chain[1:] else {}
+    )
     if values["model"] in NESTML_MODELS:  # its NEST module is built before its specs
         out["nestml_module"] = f"results/nestml/{values['model']}/module.json"
     if "network" in exp.sections:
