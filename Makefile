@@ -92,7 +92,7 @@ preset-%: setup  ## a preset: config/NAME.yaml in results/presets/NAME/
 # or CONDRATE_TEST_SLURM=1, and is reported as skipped otherwise.
 test: setup  ## the whole suite (test packages installed where missing)
 	@bash envs/install-system.sh test || echo "condrate: tests that need the missing packages are skipped"
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra --durations=30
 
 test-quick: setup  ## the suite without Snakemake end-to-end runs, SLURM or MPI
 	$(BIN)/python -m pytest -ra -m "not workflow and not slurm and not mpi"

@@ -156,3 +156,31 @@ def test_make_help_lists_every_target():
     assert targets - {"preset"} <= listed | {"setup"}, targets - listed
     for preset in re.search(r"^PRESETS := (.*)$", makefile, re.M).group(1).split():
         assert f"preset-{preset}" in out
+
+
+def answer_medians(name: str) -> dict:
+    """{(experiment, model): {numeral: median in %, or None}} of a generated answer."""
+    out = {}
+    for line in generated_blocks()[(name, "answer")].splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        medians = [int(m.group(1)) if (m := re.match(r"(\d+) %", c)) else None
+                   for c in cells[2:]]
+        out[(cells[0].split(" (")[0], cells[1])] = dict(zip(("i", "ii", "iii", "iv"), medians))
+    return out
+
+
+def test_the_readme_verdict_on_the_a_current_neuron_follows_the_tables():
+    """The README's sentence on (i) for hh_a_current, against the generated answers:
+    open loop nearly all silent (median at least 90 %), closed loop between
+    hh_cond_exp_traub's and glif_cond's, its variant without the A-current no worse."""
+    assert "(i) is no better for it where it matters" in README
+    nestml, default = answer_medians("nestml"), answer_medians("default")
+    open_loop, closed = "open loop", "E/I network"
+    assert nestml[(open_loop, "hh_a_current")]["i"] >= 90
+    a = nestml[(closed, "hh_a_current")]["i"]
+    assert default[(closed, "hh_cond_exp_traub")]["i"] <= a <= default[(closed, "glif_cond")]["i"]
+    assert nestml[(closed, "hh_a_current_gA0")]["i"] <= a
+    onset = generated_blocks()[("nestml", "a_current_onset")]
+    r2 = [float(line.split("|")[6]) for line in onset.splitlines()
+          if line.startswith("| hh_a_current | deterministic |") and "joint fit" not in line]
+    assert len(r2) == 4 and min(r2) >= 0.99
