@@ -84,7 +84,9 @@ tables: setup  ## print the run's answer tables (results/summary.md)
 unlock: setup  ## release Snakemake's lock of DIR by hand
 	$(BIN)/python -m snakemake --unlock --cores 1 --directory $(DIR) --configfile $(CONFIG)
 
-preset-%: setup  ## a preset: config/NAME.yaml in results/presets/NAME/
+# a static pattern rule: make searches no implicit rule for a .PHONY target, so a plain
+# preset-% rule would never run
+$(addprefix preset-,$(PRESETS)): preset-%: setup  ## a preset: config/NAME.yaml in results/presets/NAME/
 	@$(call snake,results/presets/$*,$(or $(PRESET_$*),config/$*.yaml))
 
 ## Tests

@@ -184,3 +184,15 @@ def test_the_readme_verdict_on_the_a_current_neuron_follows_the_tables():
     r2 = [float(line.split("|")[6]) for line in onset.splitlines()
           if line.startswith("| hh_a_current | deterministic |") and "joint fit" not in line]
     assert len(r2) == 4 and min(r2) >= 0.99
+
+
+def test_every_preset_target_runs_the_workflow_on_its_config():
+    """`make preset-NAME` runs Snakemake on config/NAME.yaml in results/presets/NAME/ (a
+    plain pattern rule would do nothing: make searches no implicit rule for a phony
+    target)."""
+    makefile = (ROOT / "Makefile").read_text()
+    for preset in re.search(r"^PRESETS := (.*)$", makefile, re.M).group(1).split():
+        out = subprocess.run(["make", "-n", "-C", str(ROOT), f"preset-{preset}"],
+                             capture_output=True, text=True, check=True).stdout
+        assert f"--directory results/presets/{preset} --workflow-profile" in out, preset
+        assert f"config/{preset}.yaml" in out, preset
