@@ -4,9 +4,10 @@ README.md and docs/ (as docs/generate.py does for the default run).
     python docs/nestml_tables.py [DIR]   (make nestml; DIR holds that run and its map)
 
 docs/tables/nestml.md is the run's results/summary.md (the answer for its models) and
-three generated blocks: ``twin_fi`` and ``twin_network`` (the NESTML twin against NEST's
-iaf_cond_exp, same config, seed and VPs) and ``a_current_onset`` (what the derivation
-assumes of an f-I curve, for the A-current neuron and its variant without it).
+four generated blocks: ``twin_fi`` and ``twin_network`` (the NESTML twin against NEST's
+iaf_cond_exp, same config, seed and VPs), ``a_current_onset`` (what the derivation
+assumes of an f-I curve, for the A-current neuron and its variant without it) and
+``a_current_answer`` (the answer table's rows of those two).
 """
 
 import json
@@ -95,6 +96,14 @@ def a_current_onset(results: Path) -> list:
     return lines
 
 
+def a_current_answer(results: Path) -> list:
+    """The rows of the run's answer table for the A-current neuron and its variant."""
+    answer = {m.group(1): m.group(2) for m in
+              generate.BLOCK.finditer((results / "summary.md").read_text())}["answer"]
+    lines = answer.strip().splitlines()
+    return lines[:2] + [line for line in lines[2:] if f"| {A_CURRENT}" in line]
+
+
 def generate_num(x: float, fmt: str) -> str:
     return "–" if not np.isfinite(x) else fmt.format(x)
 
@@ -107,7 +116,8 @@ def main(work="results/presets/nestml") -> None:
     text = summary.read_text().rstrip() + "\n\n## The NESTML neurons (docs/nestml_tables.py)\n\n"
     text += "\n".join(block(name, table(results)) for name, table in
                       (("twin_fi", twin_fi), ("twin_network", twin_network),
-                       ("a_current_onset", a_current_onset)))
+                       ("a_current_onset", a_current_onset),
+                       ("a_current_answer", a_current_answer)))
     (generate.TABLES / "nestml.md").write_text(text)
     for page in generate.sync():
         print(f"tables: {page.relative_to(generate.ROOT)}")
