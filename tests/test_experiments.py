@@ -10,7 +10,7 @@ from condrate.errors import ConfigError
 def test_every_experiment_provides_the_protocol():
     assert set(experiments.registry()) == {"fi", "network", "openloop", "calibration",
                                             "feedback", "selfconsistent", "map_point",
-                                            "map_selfconsistent"}
+                                            "map_selfconsistent", "adapted_fi", "adapted_step"}
     for kind, exp in experiments.registry().items():
         assert exp.kind == kind and "{model}" in exp.path
         assert all(callable(f) for f in (exp.spec, exp.build))
@@ -29,6 +29,11 @@ def test_every_experiment_provides_the_protocol():
     ("map/iaf_cond_exp/g24-nu15", "map_point", {"model": "iaf_cond_exp", "point": "g24-nu15"}),
     ("map/hh_cond_exp_traub/selfconsistent/g1", "map_selfconsistent",
      {"model": "hh_cond_exp_traub", "generation": "g1"}),
+    ("adaptation/glif_cond_asc/fi/reference", "adapted_fi",
+     {"model": "glif_cond_asc", "part": "reference"}),
+    ("adaptation/aeif_cond_exp_rs/fi/s0.5", "adapted_fi",
+     {"model": "aeif_cond_exp_rs", "part": "s0.5"}),
+    ("adaptation/aeif_cond_exp_rs/step", "adapted_step", {"model": "aeif_cond_exp_rs"}),
 ])
 def test_results_folder_names_its_experiment(path, kind, wildcards):
     exp, values = experiments.match_path(path)
