@@ -44,7 +44,7 @@ localrules:
 
 wildcard_constraints:
     # longest name first: figure names join model and run with "_", and a model's name
-    # may begin with another's (iaf_cond_exp, iaf_cond_exp_nestml)
+    # may begin with another's (a model and its NESTML twin, say)
     model="|".join(sorted(config["models"], key=len, reverse=True)),
     run="[A-Za-z0-9_.-]+",
     path=EXPERIMENT_PATHS,

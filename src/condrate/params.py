@@ -446,7 +446,7 @@ def model_spec(config: dict, model: str, root=".") -> tuple:
     integrator = config.get("integrator", {}).get(model, "nest")
     raw = read_model_file(Path(root) / config["models_dir"], model)
     # the config's GLIF level applies to the files that declare a GLIF mechanism, but
-    # for a variant that names its own (models/glif_cond_asc.yaml: GLIF3)
+    # for a variant that names its own (a GLIF3 variant of a GLIF1 file keeps GLIF3)
     mech = (raw["mechanism"] if "mechanism" in raw.get("variant_keys", ())
             else config.get("glif_mechanism") if "mechanism" in raw else None)
     source = nestml_source(config, model, root, raw)
