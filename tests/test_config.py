@@ -277,3 +277,21 @@ def test_a_variant_file_takes_its_base_and_changes_what_it_names(tmp_path):
         model_file_chain(tmp_path, "a")
     with pytest.raises(ConfigError, match="c.yaml: extends: no parameter file .*nowhere.yaml"):
         model_file_chain(tmp_path, "c")
+
+
+def test_an_adaptation_section_that_cannot_run_is_refused(default_config, nest_params):
+    """A model without a slow mechanism, a step outside the reference grid, a grid over
+    the neuron budget: each named with its key."""
+    from snakemake.utils import update_config
+
+    update_config(default_config, load_yaml(ROOT / "config" / "adaptation.yaml"))
+    c = default_config["adaptation"]
+    c["models"] = ["aeif_cond_exp_rs", "glif_cond_asc"]
+    c["slow_ms"] = 500.0               # no mechanism of either file is that slow
+    c["step"]["delta_g_nS"] = 30.0     # not a level of the reference f-I
+    c["per_model"]["glif_cond_asc"]["drive_mV"]["num"] = 1000
+    msg = errors_of(default_config, nest_params)
+    assert ("adaptation.models: models/aeif_cond_exp_rs.yaml has no adaptation mechanism "
+            "slower than adaptation.slow_ms = 500.0 ms") in msg
+    assert "adaptation.step.delta_g_nS: 30.0 is not one of adaptation.delta_g_nS" in msg
+    assert "adaptation: grid of 6000 neurons for glif_cond_asc exceeds fi.max_neurons = 5000" in msg

@@ -134,12 +134,20 @@ def adaptation_errors(config: dict, neurons: dict) -> list[str]:
                        "(its `adaptation` section)")
         if model not in c["per_model"]:
             out.append(f"adaptation.per_model.{model}: missing; give drive_mV and fit_band_Hz")
+        else:
+            n = len(c["conditions"]) * len(c["delta_g_nS"]) * c["per_model"][model]["drive_mV"]["num"]
+            if n > config["fi"]["max_neurons"]:
+                out.append(f"adaptation: grid of {n} neurons for {model} exceeds "
+                           f"fi.max_neurons = {config['fi']['max_neurons']}")
         if model not in c["step"]["drive_mV"]:
             out.append(f"adaptation.step.drive_mV.{model}: missing; give [before, after] (mV)")
     if c["warmup_ms"] >= c["duration_ms"]:
         out.append(f"adaptation.warmup_ms: {c['warmup_ms']} must be below "
                    f"adaptation.duration_ms = {c['duration_ms']}")
     step = c["step"]
+    if step["neurons"] > config["fi"]["max_neurons"]:
+        out.append(f"adaptation.step.neurons: {step['neurons']} exceeds fi.max_neurons = "
+                   f"{config['fi']['max_neurons']}")
     if step["condition"] not in c["conditions"]:
         out.append(f"adaptation.step.condition: {step['condition']} is not one of "
                    f"adaptation.conditions {c['conditions']} (its reference f-I predicts it)")
