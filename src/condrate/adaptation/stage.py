@@ -68,11 +68,12 @@ def predict_part(reference: dict, adapted: dict, model, slow: ad.Adaptation,
 
 
 def slope(I, r, band) -> float | None:
-    """Least-squares slope (Hz/pA) of the points whose rate ``r`` is inside ``band``;
-    None with fewer than 3."""
-    I, r = np.asarray(I), np.asarray(r)
-    sel = (r >= band[0]) & (r <= band[1])
-    return float(np.polyfit(I[sel], r[sel], 1)[0]) if sel.sum() >= 3 else None
+    """The fi stage's gain of one curve (Hz/pA, condrate.fi.fit.level_gain: the slope
+    over the rates inside ``band``), None where it has fewer than 3 points (JSON)."""
+    from ..fi.fit import level_gain
+
+    gain = level_gain(I, r, band)
+    return None if np.isnan(gain) else gain
 
 
 def summarise(rows: dict, slow: ad.Adaptation, fit_band) -> dict:

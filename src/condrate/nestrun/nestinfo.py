@@ -56,21 +56,21 @@ def synapse_errors(nest, raw: dict) -> dict:
     neuron with the file's parameters (NEST is the authority on its ports: a model
     may have none, one split by sign, or one per receptor), and its recordable."""
     out = {}
-    params = {k: v["value"] for k, v in raw.get("params", {}).items()}
+    neuron = nest.Create(raw["nest_model"])
+    try:
+        neuron.set({k: v["value"] for k, v in raw.get("params", {}).items()})
+    except nest.NESTError:
+        pass  # a parameter NEST lacks: the parameter check names it
+    recordables = sorted(neuron.get("recordables"))
     for kind in ("excitatory", "inhibitory"):
         syn = raw["synapses"][kind]
         try:
-            neuron = nest.Create(raw["nest_model"])
-            try:
-                neuron.set(params)
-            except nest.NESTError:
-                pass  # a parameter NEST lacks: the parameter check names it
             source = nest.Create("spike_generator")
             nest.Connect(source, neuron, syn_spec={"weight": float(syn["weight_sign"]),
                                                    "receptor_type": int(syn["receptor_type"])})
-            if syn["recordable"] not in neuron.get("recordables"):
+            if syn["recordable"] not in recordables:
                 out[kind] = (f"recordable: {raw['nest_model']} records no '{syn['recordable']}'"
-                             f"; it records {sorted(neuron.get('recordables'))}")
+                             f"; it records {recordables}")
         except nest.NESTError as err:
             out[kind] = (f"receptor_type {syn['receptor_type']} with weight sign "
                          f"{syn['weight_sign']}: NEST refuses it ({str(err).strip()[:300]})")
