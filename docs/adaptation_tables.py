@@ -1,5 +1,8 @@
 """Write docs/tables/adaptation.md from the run of config/adaptation.yaml and copy its
-table into docs/ (as docs/generate.py does for the default run).
+tables into docs/ (as docs/generate.py does for the default run).
+
+docs/tables/adaptation.md is the run's results/summary.md (the answer of the study of the
+adapting models: (i)-(iv) against their networks) and the blocks below.
 
     python docs/adaptation_tables.py [DIR]   (make adaptation; DIR holds that run)
 
@@ -7,7 +10,10 @@ Block ``steady_state``: for every adapting model, strength and condition, the er
 the predicted steady-state f-I where NEST fires 1-50 Hz and the gains, from
 results/adaptation/<model>/summary.json; block ``step_response``: the population's
 overshoot and slow time constant after a step, NEST against the rate equations
-(results/adaptation/<model>/step.json).
+(results/adaptation/<model>/step.json); block ``initial``: the initial (first-ISI)
+f-I's gain beside the steady state's and the reference neuron's, and each one's gain
+ratio between the largest added conductance and none (the lecture's warning: where
+"conductance shifts the threshold, not the slope" stops holding).
 """
 
 import json
@@ -42,17 +48,35 @@ def steady_state(results: Path) -> list:
     return lines
 
 
+def initial(results: Path) -> list:
+    lines = ["| model | strength | f–I | gain at Δg = 0 (Hz/pA): initial / steady state / reference "
+             "| gain at largest Δg / at 0: initial / steady state / reference |",
+             "|---|---|---|---|---|"]
+    for path in sorted((results / "adaptation").glob("*/summary.json")):
+        for p in json.loads(path.read_text())["parts"]:
+            lv = p["levels"][0]
+            lines.append(
+                f"| {path.parent.name} | {p['strength']:g} | {p['condition']} | "
+                f"{gain(lv['gain_initial_Hz_per_pA'])} / {gain(lv['gain_nest_Hz_per_pA'])} / "
+                f"{gain(lv['gain_reference_Hz_per_pA'])} | {gain(p['gain_ratio_initial'])} / "
+                f"{gain(p['gain_ratio_nest'])} / {gain(p['gain_ratio_reference'])} |")
+    return lines
+
+
 def step_response(results: Path) -> list:
-    lines = ["| model | rate before → after the step (Hz), NEST | overshoot (peak / steady): NEST / "
-             "predicted | slow time constant (ms): NEST / predicted | error of τ | adaptation τ_j (ms) |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| model | rate before → after the step (Hz), NEST | overshoot of the slow component: "
+             "NEST / predicted | slow time constant (ms): NEST [95 % interval] / predicted | "
+             "error of τ | fitted from (ms after the step) | adaptation τ_j (ms) | neurons |",
+             "|---|---|---|---|---|---|---|---|"]
     for path in sorted((results / "adaptation").glob("*/step.json")):
         s = json.loads(path.read_text())
         n, p = s["nest"], s["predicted"]
         lines.append(
             f"| {path.parent.name} | {n['r_before_Hz']:.1f} → {n['r_inf_Hz']:.1f} | "
-            f"{n['overshoot']:.2f} / {p['overshoot']:.2f} | {n['tau_ms']:.0f} / {p['tau_ms']:.0f} | "
-            f"{pct(s['tau_rel_error'])} | {', '.join(f'{t:.0f}' for t in s['mechanism_tau_ms'])} |")
+            f"{n['overshoot']:.2f} / {p['overshoot']:.2f} | {n['tau_ms']:.0f} "
+            f"[{n['tau_interval_ms'][0]:.0f}, {n['tau_interval_ms'][1]:.0f}] / {p['tau_ms']:.0f} | "
+            f"{pct(s['tau_rel_error'])} | {n['skip_ms']:.0f} | "
+            f"{', '.join(f'{t:.0f}' for t in s['mechanism_tau_ms'])} | {s['neurons']} |")
     return lines
 
 
@@ -60,11 +84,14 @@ def main(work="results/presets/adaptation") -> None:
     results = Path(work) / "results"
     if not list((results / "adaptation").glob("*/summary.json")):
         raise SystemExit(f"{results}/adaptation: no summary.json; run make adaptation first")
-    text = ("# Adapting neurons: steady-state f-I predicted from the reference neuron and the "
+    summary = results / "summary.md"
+    text = (summary.read_text().rstrip() + "\n\n" if summary.exists() else "") + (
+            "# Adapting neurons: steady-state f-I predicted from the reference neuron and the "
             "averaged variable (generated: python docs/adaptation_tables.py)\n\n"
             f"<!-- table:steady_state -->\n" + "\n".join(steady_state(results))
             + "\n<!-- /table -->\n\n<!-- table:step_response -->\n"
-            + "\n".join(step_response(results)) + "\n<!-- /table -->\n")
+            + "\n".join(step_response(results)) + "\n<!-- /table -->\n\n<!-- table:initial -->\n"
+            + "\n".join(initial(results)) + "\n<!-- /table -->\n")
     (generate.TABLES / "adaptation.md").write_text(text)
     for page in generate.sync():
         print(f"tables: {page.relative_to(generate.ROOT)}")

@@ -25,13 +25,14 @@ def adaptation_run(tmp_path_factory):
     work = tmp_path_factory.mktemp("adaptation")
     config = load_yaml(ROOT / "config" / "tiny.yaml")
     overlay = load_yaml(ROOT / "config" / "adaptation.yaml")
-    config |= {"models": overlay["models"], "stages": overlay["stages"]}
+    config |= {"models": list(MODELS), "stages": overlay["stages"]}  # GLIF5: the preset's
     config["fi"]["per_model"] |= overlay["fi"]["per_model"]
     for model in MODELS:  # the tiny grids
         config["fi"]["per_model"][model]["drive_mV"]["num"] = 61
         overlay["adaptation"]["per_model"][model]["drive_mV"]["num"] = 41
     config["adaptation"] = overlay["adaptation"] | {
-        "strengths": [0.5, 1.0, 2.0], "duration_ms": 3000.0, "warmup_ms": 1500.0}
+        "models": list(MODELS), "strengths": [0.5, 1.0, 2.0], "duration_ms": 3000.0,
+        "warmup_ms": 1500.0}
     config["adaptation"]["step"] |= {"neurons": 200, "t_ms": 1500.0, "t_end_ms": 2600.0}
     config["map"]["models"] = [MODELS[0]]  # validated, not run
     (work / "config.yaml").write_text(yaml.safe_dump(config))
@@ -92,11 +93,43 @@ def test_the_reference_is_the_model_without_its_slow_mechanisms(adaptation_run):
 def test_a_step_makes_the_population_overshoot_and_relax_slowly(adaptation_run, model):
     """NEST's population overshoots and relaxes over tens to hundreds of ms, and the
     rate equations with the averaged variables do too, with an overshoot and a slow time
-    constant within a factor of two of NEST's (issue 24's 15 % is not met:
-    docs/adaptation.md)."""
+    constant within a factor of two of NEST's on this small population (the preset's
+    1600 neurons: docs/adaptation.md); NEST's time constant lies in its bootstrap
+    interval, and the fit starts after the fast transient."""
     step = json.loads((adaptation_run / "results/adaptation" / model / "step.json").read_text())
     nest, pred = step["nest"], step["predicted"]
     assert step["neurons"] == 200 and nest["r_inf_Hz"] > nest["r_before_Hz"] + 5.0
-    assert nest["overshoot"] > 1.5 and 20.0 < nest["tau_ms"] < 300.0
+    assert nest["overshoot"] > 1.3 and 20.0 < nest["tau_ms"] < 400.0
+    lo, hi = nest["tau_interval_ms"]
+    assert lo < nest["tau_ms"] < hi and hi - lo < nest["tau_ms"]
+    assert nest["skip_ms"] == pred["skip_ms"] >= 15.0
     assert 0.5 < pred["tau_ms"] / nest["tau_ms"] < 2.0
     assert 0.5 < pred["overshoot"] / nest["overshoot"] < 2.0
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_the_initial_f_i_is_steeper_than_the_steady_state(adaptation_run, model):
+    """The first interspike interval comes before the slow variables build up: at the
+    model's own strength the initial gain is at least twice the adapted steady state's
+    and within 30 % of the reference neuron's (the slow mechanisms off)."""
+    level = parts(adaptation_run, model)[(1.0, "deterministic")]["levels"][0]
+    initial = level["gain_initial_Hz_per_pA"]
+    assert initial > 2.0 * level["gain_nest_Hz_per_pA"]
+    assert initial == pytest.approx(level["gain_reference_Hz_per_pA"], rel=0.3)
+
+
+def test_the_adapting_models_study_says_how_each_prediction_takes_adaptation(adaptation_run):
+    """The study of the adapting models runs (i)-(iv); each model's theory summary lists
+    its mechanisms and every prediction's way of taking them into account, and the
+    answer's table of predictions gains that column."""
+    from condrate.theory.predictors import KEYS
+
+    for model in MODELS:
+        summary = json.loads(
+            (adaptation_run / "results/theory" / model / "summary.json").read_text())
+        assert set(summary["adaptation"]["predictions"]) == set(KEYS)
+        taus = sorted(m["tau_ms"] for m in summary["adaptation"]["mechanisms"])
+        assert taus == pytest.approx({"aeif_cond_exp_rs": [144.0, 144.0],
+                                      "glif_cond_asc": [10.0, 1000 / 3.0]}[model])
+    md = (adaptation_run / "results/summary.md").read_text()
+    assert "adaptation (aeif_cond_exp_rs, glif_cond_asc) |" in md

@@ -15,7 +15,7 @@ import yaml
 
 from .criteria import inhibitory_indegree
 from .errors import ConfigError
-from .params import model_from_config, neuron_models
+from .params import model_from_config, neuron_models, per_model_entry
 
 
 def _path(error) -> str:
@@ -233,9 +233,9 @@ def network_errors(config: dict, root=".") -> list[str]:
         return out
     per_model = yaml.safe_load((Path(root) / path).read_text()).get("per_model", {})
     for m in net.get("models", config["models"]):
-        if m not in per_model:
-            out.append(f"network.models: {path} has no per_model entry for '{m}' "
-                       "(its G_E, G_I, G_ext)")
+        if per_model_entry(per_model, Path(root) / config["models_dir"], m) is None:
+            out.append(f"network.models: {path} has no per_model entry for '{m}' nor for "
+                       "a model it extends (its G_E, G_I, G_ext)")
     return out
 
 

@@ -409,6 +409,15 @@ def model_file_chain(models_dir: str | Path, name: str) -> list:
     return chain
 
 
+def per_model_entry(per_model: dict, models_dir: str | Path, name: str):
+    """The entry of model ``name`` in a per_model table (e.g. a network file's), or that
+    of the nearest model it extends; None where neither has one."""
+    for path in model_file_chain(models_dir, name):
+        if Path(path).stem in per_model:
+            return per_model[Path(path).stem]
+    return None
+
+
 def read_model_file(models_dir: str | Path, name: str) -> dict:
     """The parsed parameter file ``models_dir/name.yaml``. A variant (``extends: <base>``)
     is its base's file with the variant's keys on top: ``params`` and ``roles`` merged

@@ -67,6 +67,8 @@ def model_answer(theory: dict, feedback: dict | None, network: dict | None) -> d
             {k: q[k] for k in ("nu_ext_Hz", "start_Hz", "rate_Hz", "rate_interval_Hz",
                                "main_rate_Hz", "main_rate_interval_Hz", "agree", "converged")}
             for q in theory["selfconsistent_other_starts"]]
+    if "adaptation" in theory:
+        out["adaptation"] = theory["adaptation"]
     if feedback is not None:
         out["uniform_feedback"] = threshold_errors(feedback)
     if network is not None:
@@ -171,12 +173,18 @@ def map_table(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def predictors_table() -> str:
-    """What each prediction uses and what it is calibrated on."""
-    lines = ["| prediction | uses | calibrated on |", "|---|---|---|"]
+def predictors_table(summary: dict | None = None) -> str:
+    """What each prediction uses and what it is calibrated on; where a model of
+    ``summary`` adapts, how each takes adaptation into account."""
+    adapting = [m for m, a in (summary or {}).get("models", {}).items() if "adaptation" in a]
+    head = "| prediction | uses | calibrated on |"
+    if adapting:
+        head += f" adaptation ({', '.join(adapting)}) |"
+    lines = [head, "|---" * head.count(" |") + "|"]
     for p in PREDICTORS:
         note = f" **Diagnostic:** {p.diagnostic_reason}." if p.diagnostic else ""
-        lines.append(f"| {p.heading} | {p.uses}.{note} | {p.calibrated_on} |")
+        lines.append(f"| {p.heading} | {p.uses}.{note} | {p.calibrated_on} |"
+                     + (f" {p.adaptation} |" if adapting else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -224,7 +232,7 @@ def markdown(summary: dict) -> str:
         "where it converged, with their count.\n",
         "<!-- table:answer -->\n" + answer_table(summary) + "<!-- /table -->\n",
         "## What each prediction uses\n",
-        "<!-- table:predictors -->\n" + predictors_table() + "<!-- /table -->\n",
+        "<!-- table:predictors -->\n" + predictors_table(summary) + "<!-- /table -->\n",
         *(["## The self-consistent loop from other start guesses\n",
             "<!-- table:starts -->\n" + starts_table(summary) + "<!-- /table -->\n"]
           if starts_table(summary) else []),
@@ -261,7 +269,7 @@ def report_rst(summary: dict) -> str:
         f"{prov.get('condrate_version')}, commit {prov.get('condrate_commit')}): relative "
         "error against NEST where NEST's rate is 1–50 Hz, median (90th percentile), n "
         "points.", "", rst_table(answer_table(summary)), "",
-        "What each prediction uses:", "", rst_table(predictors_table()), ""]
+        "What each prediction uses:", "", rst_table(predictors_table(summary)), ""]
     if summary["map"]:
         parts += ["The validity map:", "", rst_table(map_table(summary)), ""]
     parts += [

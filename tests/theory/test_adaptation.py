@@ -110,3 +110,40 @@ def test_an_adaptation_section_naming_a_missing_parameter_is_refused(tmp_path):
     msg = str(info.value)
     assert "adaptation.spike_currents[0].jump: refers to parameter 'b_w'" in msg
     assert "adaptation.subthreshold[0].gain is not a key; the keys are ['conductance', 'tau']" in msg
+
+
+def test_the_fluctuation_aware_f_of_an_adapting_lif_is_self_consistent_in_its_own_rate():
+    """(ii) for GLIF3 driven by a constant current only (no synaptic input): its rate r
+    is the LIF rate at I plus the mean of both after-spike currents of a periodic train
+    at r, simulated step by step (not the formula of condrate.theory.adaptation), and
+    lower than the LIF rate without them; without its own rate (ii) refuses."""
+    from condrate.theory import rate_model as rt
+    from condrate.theory import transfer
+
+    model = load_model(ROOT / "models", "glif_cond_asc")
+    p = rt.derive(model, {"G_EE_nS": 1.0, "G_I_nS": 24.0, "G_ext_nS": 1.0},
+                  {"K_E": 400, "K_I": 100, "K_ext": 400},
+                  {"v_theta_mV": 15.0, "I_theta0_pA": 10.0, "gain_Hz_per_pA": 0.1})
+    I = 800.0
+    r = rt.fluct_open_loop_rate(model, p, 0.0, 0.0, 0.0, I)
+    E_e, E_i = model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV
+    bare = float(transfer.lif_rate_det(model, E_e, E_i, I)(0.0, 0.0))
+    assert 5.0 < r < 0.8 * bare
+    times = np.arange(0.0, 20000.0, 1000.0 / r)
+    A = sum(simulated_mean(c.jump_pA, c.decay_per_ms, c.reset_factor, times, 20000.0)
+            for c in ad.from_model(model).currents)
+    assert float(transfer.lif_rate_det(model, E_e, E_i, I + A)(0.0, 0.0)) == pytest.approx(r, rel=0.01)
+    with pytest.raises(ValueError, match="own rate"):
+        rt.fluct_rate(model, p, 0.0, 0.0, 0.0, I)
+
+
+def test_the_initial_rate_is_one_over_each_neurons_first_interval():
+    """Spikes out of order and neurons with fewer than two spikes (condrate.adaptation's
+    initial f-I)."""
+    from condrate.adaptation.stage import first_isi_rates
+    from condrate.spiketrains import SpikeTrains
+
+    index = np.array([2, 0, 0, 2, 0, 3])
+    times = np.array([30.0, 25.0, 5.0, 10.0, 100.0, 7.0])
+    rates = first_isi_rates(SpikeTrains(index, times, 5, {}))
+    assert rates.tolist() == pytest.approx([1000 / 20.0, 0.0, 1000 / 20.0, 0.0, 0.0])

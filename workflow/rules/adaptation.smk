@@ -14,7 +14,7 @@ rule adaptation_curves:
     benchmark:
         "benchmarks/adaptation/{model}/fi/{part}/curves.tsv"
     params:
-        entry="condrate.fi.stage.write_fi_curves",
+        entry="condrate.adaptation.stage.write_curves",
     script:
         "../scripts/run_stage.py"
 

@@ -183,6 +183,14 @@ PAPER_FIGURES = {
             )
         },
     ),
+    "adaptation": (
+        "adaptation",
+        {
+            "prediction": "results/adaptation/{model}/prediction.csv",
+            "summary": "results/adaptation/{model}/summary.json",
+            "step": "results/adaptation/{model}/step.json",
+        },
+    ),
 }
 
 
@@ -192,6 +200,8 @@ def paper_models(claim):
         return []
     if stage == "fi":
         return list(config["models"]) if "fi" in STAGES else []
+    if stage == "adaptation":
+        return list(ADAPTATION_MODELS)
     if stage == "theory" and not theory_outputs():
         return []
     return [m for m in NETWORK_MODELS if m in config["models"]]

@@ -18,7 +18,7 @@ from . import experiment
 
 BAND_HZ = (1.0, 50.0)   # where errors are judged (NEST's rate), as in the theory stage
 COLUMNS = ("strength", "condition", "delta_g_nS", "g_total_nS", "I_pA", "rate_Hz",
-           "predicted_Hz", "reference_Hz")
+           "predicted_Hz", "reference_Hz", "initial_rate_Hz")
 
 
 def mean_voltage(model, g_total_nS: float):
@@ -31,11 +31,42 @@ def mean_voltage(model, g_total_nS: float):
                                          model.t_ref_ms or 0.0, tau)
 
 
-def curve(table: dict, condition: str, dg: float) -> tuple:
+def curve(table: dict, condition: str, dg: float, column: str = "rate_Hz") -> tuple:
+    """(I_pA, ``column``) of one condition and added conductance, by increasing I."""
     sel = (np.asarray(table["condition"]) == condition) & np.isclose(table["delta_g_nS"], dg)
-    I, r = np.asarray(table["I_pA"])[sel], np.asarray(table["rate_Hz"])[sel]
+    I, r = np.asarray(table["I_pA"])[sel], np.asarray(table[column])[sel]
     order = np.argsort(I)
     return I[order], r[order]
+
+
+def first_isi_rates(trains) -> np.ndarray:
+    """Initial rate of every neuron (Hz): 1 / its first interspike interval after the
+    drive's onset at t = 0, 0 where it fires fewer than two spikes. Before any slow
+    variable has built up: the initial f-I, against the steady state's."""
+    order = np.lexsort((trains.times_ms, trains.index))
+    idx, t = trains.index[order], trains.times_ms[order]
+    first = np.r_[True, idx[1:] != idx[:-1]]          # each neuron's first spike
+    second = np.r_[False, first[:-1]] & ~first         # the spike right after it
+    out = np.zeros(trains.n_neurons)
+    isi = t[second] - t[np.flatnonzero(second) - 1]
+    out[idx[second]] = 1000.0 / isi
+    return out
+
+
+def write_curves(spec, spikes, curves) -> None:
+    """Rule adaptation_curves: the fi stage's steady-state rates of every grid neuron
+    (after adaptation.warmup_ms) and the initial rate, 1 / the first interspike
+    interval."""
+    from ..fi import experiment as fi_experiment
+    from ..spiketrains import SpikeTrains
+
+    spec_d, trains = read_json(spec), SpikeTrains.read(spikes)
+    table = fi_experiment.fi_curves(spec_d, trains)
+    early = int((trains.times_ms < spec_d["warmup_ms"]).sum())
+    if sum(table["n_spikes"]) + early != trains.meta["spikes_total"]:
+        raise RuntimeError(f"{spikes}: spike count changed between gather and rates")
+    table["initial_rate_Hz"] = first_isi_rates(trains).tolist()
+    write_csv(curves, table, (*fi_experiment.FI_COLUMNS, "initial_rate_Hz"))
 
 
 def predict_part(reference: dict, adapted: dict, model, slow: ad.Adaptation,
@@ -48,13 +79,14 @@ def predict_part(reference: dict, adapted: dict, model, slow: ad.Adaptation,
         for dg in sorted(set(adapted["delta_g_nS"])):
             I_ref, r_ref = curve(reference, cond, dg)
             I, r = curve(adapted, cond, dg)
+            initial = curve(adapted, cond, dg, "initial_rate_Hz")[1]
             g_total = model.g_L_nS + dg
             f0 = lambda x, I_ref=I_ref, r_ref=r_ref: float(np.interp(x, I_ref, r_ref))  # noqa: E731
             vbar = mean_voltage(model, g_total)
             if scaled.subthreshold is not None and vbar is None:
                 raise ValueError(f"{model.name}: a subthreshold adaptation needs the "
                                  "threshold and reset roles")
-            for current, rate in zip(I, r):
+            for current, rate, first in zip(I, r, initial):
                 out["strength"].append(strength)
                 out["condition"].append(cond)
                 out["delta_g_nS"].append(float(dg))
@@ -64,6 +96,7 @@ def predict_part(reference: dict, adapted: dict, model, slow: ad.Adaptation,
                 out["predicted_Hz"].append(ad.adapted_rate(
                     float(current), f0, scaled, g_total, vbar, model.E_L_mV))
                 out["reference_Hz"].append(f0(float(current)))
+                out["initial_rate_Hz"].append(float(first))
     return out
 
 
@@ -102,9 +135,10 @@ def summarise(rows: dict, slow: ad.Adaptation, fit_band) -> dict:
                     "gain_reference_Hz_per_pA": beta_ref,
                     "gain_nest_Hz_per_pA": slope(I, cols["rate_Hz"][lv], fit_band),
                     "gain_predicted_Hz_per_pA": slope(I, cols["predicted_Hz"][lv], fit_band),
+                    "gain_initial_Hz_per_pA": slope(I, cols["initial_rate_Hz"][lv], fit_band),
                     "gain_formula_Hz_per_pA": None if beta_ref is None
                     else ad.adapted_gain(beta_ref, J)})
-            for key in ("nest", "predicted"):
+            for key in ("nest", "predicted", "initial", "reference"):
                 g = [lv[f"gain_{key}_Hz_per_pA"] for lv in entry["levels"]]
                 entry[f"gain_ratio_{key}"] = g[-1] / g[0] if g[0] and g[-1] else None
             out.append(entry)
@@ -143,33 +177,71 @@ def plot_adaptation(prediction, summary, step, model: str, figure) -> None:
                                  model), *figure)
 
 
-def fit_relaxation(t_ms, r_Hz, t_step_ms: float) -> dict:
-    """The rate after a step as r_inf + (r_peak - r_inf) exp(-(t - t_step) / tau):
-    r_before (mean over the second before the step), r_peak, r_inf (Hz), tau_ms and
-    the overshoot r_peak / r_inf."""
+def fit_relaxation(t_ms, r_Hz, t_step_ms: float, skip_ms: float) -> dict:
+    """The slow component of the rate after a step: r_inf + A exp(-(t - t_step) / tau)
+    fitted from ``skip_ms`` after the step on (the fast transient of the membrane and of
+    the fast mechanisms excluded). r_before (mean over the second before the step),
+    r_peak (the largest bin after the step), r_inf (Hz), tau_ms, and the overshoot of the
+    slow component, (r_inf + A) / r_inf: the rate the slow variables alone hold up at the
+    step, over the steady rate."""
     from scipy import optimize
 
     t, r = np.asarray(t_ms, dtype=float), np.asarray(r_Hz, dtype=float)
     before = r[(t >= t_step_ms - 1000.0) & (t < t_step_ms)].mean()
     after = t >= t_step_ms
-    x, y = t[after] - t_step_ms, r[after]
+    fit = t >= t_step_ms + skip_ms
+    x, y = t[fit] - t_step_ms, r[fit]
     late = y[x >= 0.7 * x.max()].mean()
-    guess = (late, max(y[: max(3, len(y) // 50)].max(), late), 50.0)
+    guess = (late, max(y[: max(3, len(y) // 50)].max() - late, 0.0), 50.0)
 
-    def shape(x, r_inf, r_peak, tau):
-        return r_inf + (r_peak - r_inf) * np.exp(-x / tau)
+    def shape(x, r_inf, amplitude, tau):
+        return r_inf + amplitude * np.exp(-x / tau)
 
-    (r_inf, r_peak, tau), _ = optimize.curve_fit(
-        shape, x, y, p0=guess, bounds=([0.0, 0.0, 0.5], [np.inf, np.inf, 5000.0]))
-    return {"r_before_Hz": float(before), "r_peak_Hz": float(r_peak), "r_inf_Hz": float(r_inf),
-            "tau_ms": float(tau), "overshoot": float(r_peak / r_inf) if r_inf > 0 else None}
+    (r_inf, amplitude, tau), _ = optimize.curve_fit(
+        shape, x, y, p0=guess, bounds=([0.0, -np.inf, 0.5], [np.inf, np.inf, 5000.0]))
+    return {"r_before_Hz": float(before), "r_peak_Hz": float(r[after].max()),
+            "r_inf_Hz": float(r_inf), "tau_ms": float(tau), "skip_ms": float(skip_ms),
+            "overshoot": float((r_inf + amplitude) / r_inf) if r_inf > 0 else None}
+
+
+def population_rate(trains, edges, neurons=None) -> np.ndarray:
+    """Rate (Hz) of the population (or of the neuron indices ``neurons``, repeats
+    counted) in the bins ``edges`` (ms)."""
+    bin_s = np.diff(edges) / 1000.0
+    if neurons is None:
+        counts, _ = np.histogram(trains.times_ms, edges)
+        return counts / trains.n_neurons / bin_s
+    weight = np.bincount(neurons, minlength=trains.n_neurons)[trains.index]
+    counts, _ = np.histogram(trains.times_ms, edges, weights=weight)
+    return counts / len(neurons) / bin_s
+
+
+def bootstrap_tau(trains, edges, t_step_ms: float, skip_ms: float, n_boot: int,
+                  seed: int) -> list:
+    """95 % interval (ms) of NEST's slow time constant over populations resampled from
+    its neurons (with replacement), fitted as :func:`fit_relaxation`."""
+    rng = np.random.default_rng(seed)
+    centres = edges[:-1] + np.diff(edges) / 2
+    taus = [fit_relaxation(centres, population_rate(
+                trains, edges, rng.integers(0, trains.n_neurons, trains.n_neurons)),
+                t_step_ms, skip_ms)["tau_ms"] for _ in range(n_boot)]
+    return [float(np.percentile(taus, 2.5)), float(np.percentile(taus, 97.5))]
+
+
+def fast_time_ms(model, g_total_nS: float, slow_ms: float) -> float:
+    """The slowest of the fast time scales after a step (ms): the membrane's C / g_total
+    and every adaptation mechanism faster than ``slow_ms`` (kept in the reference)."""
+    fast = [m.tau_ms for m in ad.from_model(model).mechanisms() if m.tau_ms < slow_ms]
+    return max([model.C_m_pF / g_total_nS, *fast])
 
 
 def write_step(spec, spikes, reference_spec, reference_curves, step) -> None:
     """Rule adaptation_step: the population rate of the step run against the rate
     equations with the averaged variables (from the reference f-I at the step's
     condition and added conductance, and the model's parameters): overshoot and slow
-    time constant, fitted the same way to both."""
+    time constant, fitted the same way to both, from three fast time scales after the
+    step on (:func:`fast_time_ms`); NEST's time constant with a bootstrap interval over
+    its neurons."""
     from ..spiketrains import SpikeTrains
 
     spec_d, ref_spec = read_json(spec), read_json(reference_spec)
@@ -181,9 +253,10 @@ def write_step(spec, spikes, reference_spec, reference_curves, step) -> None:
     slow = experiment.slow_adaptation(spec_d["config"], model)
     st, bin_ms = spec_d["step"], float(config["step"]["bin_ms"])
     edges = np.arange(0.0, spec_d["duration_ms"] + bin_ms / 2, bin_ms)
-    counts, _ = np.histogram(trains.times_ms, edges)
     n = len(spec_d["table"]["I_pA"])
-    t_nest, r_nest = edges[:-1] + bin_ms / 2, counts / n / (bin_ms / 1000.0)
+    if trains.n_neurons != n:
+        raise RuntimeError(f"{spikes}: {trains.n_neurons} neurons, the spec has {n}")
+    t_nest, r_nest = edges[:-1] + bin_ms / 2, population_rate(trains, edges)
     dg = float(config["step"]["delta_g_nS"])
     I_ref, r_ref = curve(read_csv(reference_curves), config["step"]["condition"], dg)
     f0 = lambda x: float(np.interp(x, I_ref, r_ref))  # noqa: E731
@@ -193,10 +266,16 @@ def write_step(spec, spikes, reference_spec, reference_curves, step) -> None:
         g_total, spec_d["duration_ms"], V_bar=mean_voltage(model, g_total), E_L_mV=model.E_L_mV)
     # the prediction binned as NEST's rate is
     r_pred = np.array([r_rate[(t_rate >= a) & (t_rate < a + bin_ms)].mean() for a in edges[:-1]])
-    nest_fit, pred_fit = (fit_relaxation(t_nest, r, st["t_ms"]) for r in (r_nest, r_pred))
+    skip = 3.0 * fast_time_ms(model, g_total, float(config["slow_ms"]))
+    nest_fit, pred_fit = (fit_relaxation(t_nest, r, st["t_ms"], skip) for r in (r_nest, r_pred))
+    nest_fit["tau_interval_ms"] = bootstrap_tau(trains, edges, st["t_ms"], skip,
+                                                int(config["step"]["bootstrap"]),
+                                                int(spec_d["config"]["nest"]["seed"]))
+    lo, hi = nest_fit["tau_interval_ms"]
     write_json(step, {
         "nest": nest_fit, "predicted": pred_fit,
         "tau_rel_error": abs(pred_fit["tau_ms"] - nest_fit["tau_ms"]) / nest_fit["tau_ms"],
+        "tau_within_interval": bool(lo <= pred_fit["tau_ms"] <= hi),
         "overshoot_rel_error": None if not (nest_fit["overshoot"] and pred_fit["overshoot"])
         else abs(pred_fit["overshoot"] - nest_fit["overshoot"]) / nest_fit["overshoot"],
         "neurons": n, "bin_ms": bin_ms, "step": st,

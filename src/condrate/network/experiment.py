@@ -187,14 +187,19 @@ def sweep_runs(config: dict) -> dict:
 
 def read_network_file(config: dict, model_name: str, root=".") -> dict:
     """The network parameter file with only ``model_name``'s synapses under per_model
-    (a spec holds what its run needs: another model's entry does not change it)."""
+    (a spec holds what its run needs: another model's entry does not change it). A
+    variant without an entry of its own has the synapses of the model it extends
+    (``extends:``, nearest first)."""
+    from ..params import per_model_entry
+
     path = Path(root) / config["models_dir"] / f"{config['network']['parameters']}.yaml"
     with open(path) as fh:
         net_file = yaml.safe_load(fh)
-    if model_name not in net_file["per_model"]:
+    entry = per_model_entry(net_file["per_model"], Path(root) / config["models_dir"], model_name)
+    if entry is None:
         raise ConfigError(f"{config['models_dir']}/{path.name}: per_model has no entry for "
-                          f"'{model_name}' (its G_E, G_I, G_ext)")
-    return net_file | {"per_model": {model_name: net_file["per_model"][model_name]}}
+                          f"'{model_name}' nor for a model it extends (its G_E, G_I, G_ext)")
+    return net_file | {"per_model": {model_name: entry}}
 
 
 def network_spec(config: dict, model_name: str, run: str, root=".") -> dict:

@@ -96,3 +96,28 @@ def benchmark(bench: dict) -> str:
             f"of synapses; the linear model (base {bench['memory']['base_kB'] / 1024:.0f} MiB, "
             f"{bench['memory']['bytes_per_synapse']:.0f} B per synapse, "
             f"{bench['memory']['kB_per_neuron']:.0f} kB per neuron) fitted on these runs.")
+
+
+def adaptation(models: dict) -> str:
+    parts = []
+    for m, d in models.items():
+        own = {p["condition"]: p for p in d["summary"]["parts"] if p["strength"] == 1.0}
+        step = d["step"]
+        lo, hi = step["nest"]["tau_interval_ms"]
+        parts.append(
+            f"{m}: steady-state error {_pct(100 * own['deterministic']['median_rel_error'])} "
+            f"deterministic (n = {own['deterministic']['n']}), "
+            f"{_pct(100 * own['noisy']['median_rel_error'])} noisy (n = {own['noisy']['n']}); "
+            f"slow time constant NEST {step['nest']['tau_ms']:.0f} ms [{lo:.0f}, {hi:.0f}], "
+            f"predicted {step['predicted']['tau_ms']:.0f} ms")
+    return ("Adaptation as another averaged variable (lecture 11). A–: steady-state f–I at the "
+            "model file's adaptation strength, no added conductance, deterministic input: NEST "
+            "(dots), the reference neuron's f–I (slow mechanisms off; grey) with the averaged "
+            "adaptation current from the model's parameters subtracted (line), and the initial "
+            "f–I, 1 / first interspike interval (open circles); grey band: the 1–50 Hz band "
+            "where errors are judged. Next: adapted gain against strength (markers NEST, lines "
+            "predicted); the gain at +40 nS over the gain without (1: conductance shifts the "
+            "threshold only); the population rate of unconnected neurons after a current "
+            "step, NEST (thin) and the rate equations with one slow variable per mechanism "
+            "(dashed), over NEST's steady rate. Nothing of the adapted runs enters a "
+            "prediction. " + "; ".join(parts) + ".")

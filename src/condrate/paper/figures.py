@@ -264,3 +264,78 @@ def benchmark(bench: dict):
     bx.legend(loc="lower right")
     letters([ax, bx])
     return fig
+
+
+@styled
+def adaptation(models: dict):
+    """Adaptation as another averaged variable, per adapting model. A: steady-state
+    f–I at the model's own strength without added conductance, deterministic input: NEST
+    (dots), predicted from the reference neuron and the averaged variable (line), the
+    reference (grey), the initial (first-ISI) f–I (open circles). B: adapted gain
+    without added conductance against adaptation strength, NEST (markers) and predicted
+    (lines). C: gain at the largest added conductance over the gain without, NEST and
+    predicted (deterministic input). D: population rate after a step of the current,
+    NEST and the rate equations with the averaged variables, over NEST's steady rate.
+    (The adapting network's closed loop is the theory figure of the same run.)
+    models: model -> dict(prediction=prediction.csv, summary=summary.json, step=step.json)
+    of results/adaptation/<model>/."""
+    names = list(models)
+    fig = new_figure("double", 110)
+    gs = fig.add_gridspec(2, 6)
+    fi_axes = [fig.add_subplot(gs[0, 3 * j:3 * j + 3]) for j in range(min(len(names), 2))]
+    bx, cx, dx = (fig.add_subplot(gs[1, 2 * j:2 * j + 2]) for j in range(3))
+    for i, (ax, m) in enumerate(zip(fi_axes, names)):
+        cols = {k: np.asarray(v) for k, v in models[m]["prediction"].items()}
+        k = ((cols["condition"] == "deterministic") & (cols["strength"] == 1.0)
+             & (cols["delta_g_nS"] == cols["delta_g_nS"].min()))
+        ax.plot(cols["I_pA"][k], cols["rate_Hz"][k], "o", ms=2, color=BLACK, label="NEST")
+        ax.plot(cols["I_pA"][k], cols["predicted_Hz"][k], "-", color=VERMILLION, lw=1.0,
+                label="averaged variable")
+        ax.plot(cols["I_pA"][k], cols["reference_Hz"][k], "-", color="0.6", lw=0.8,
+                label="reference (slow mechanisms off)")
+        ax.plot(cols["I_pA"][k], cols["initial_rate_Hz"][k], "o", ms=2, mfc="none",
+                color=BLUE, mew=0.5, label="initial (first ISI)")
+        ax.axhspan(*models[m]["summary"]["band_Hz"], color="0.93", zorder=-1)
+        ax.set_ylim(0, 150)
+        ax.set_title(m)
+        ax.set_xlabel("injected current I (pA)")
+        ax.set_ylabel("rate (Hz)")
+        if i == 0:
+            ax.legend(loc="upper left")
+    for i, m in enumerate(names):
+        col, mk = _model_colour(m, i), MARKERS[i % 4]
+        parts = [p for p in models[m]["summary"]["parts"] if p["condition"] == "deterministic"]
+        x = [p["strength"] for p in parts]
+        bx.plot(x, none_to_nan(p["levels"][0]["gain_nest_Hz_per_pA"] for p in parts), mk,
+                color=col, ms=3, label=m)
+        bx.plot(x, none_to_nan(p["levels"][0]["gain_predicted_Hz_per_pA"] for p in parts), "-",
+                color=col, lw=0.8)
+        cx.plot(x, none_to_nan(p["gain_ratio_nest"] for p in parts), mk, color=col, ms=3,
+                label=m)
+        cx.plot(x, none_to_nan(p["gain_ratio_predicted"] for p in parts), "-", color=col, lw=0.8)
+        step = models[m]["step"]
+        t = np.asarray(step["t_ms"]) - step["step"]["t_ms"]
+        show = (t >= -200) & (t <= 800)
+        scale = step["nest"]["r_inf_Hz"]
+        dx.plot(t[show], np.asarray(step["rate_nest_Hz"])[show] / scale, "-", color=col, lw=0.5,
+                alpha=0.7)
+        dx.plot(t[show], np.asarray(step["rate_predicted_Hz"])[show] / scale, "--", color=col,
+                lw=1.0, label=m)
+    strengths = sorted({p["strength"] for m in names for p in models[m]["summary"]["parts"]})
+    for axis in (bx, cx):
+        axis.set_xscale("log")
+        axis.set_xticks(strengths, [f"{s:g}" for s in strengths])
+        axis.minorticks_off()
+        axis.set_xlabel("adaptation strength (× the model file's)")
+    bx.set_yscale("log")
+    bx.set_ylabel("gain at Δg = 0 (Hz/pA)")
+    bx.legend(loc="lower left")
+    cx.axhline(1.0, color="0.6", lw=0.5)
+    cx.set_ylabel("gain at +40 nS / at 0")
+    dx.set_xlabel("time after the step (ms)")
+    dx.set_ylabel("rate / NEST's steady rate")
+    dx.plot([], [], "-", color="0.4", lw=0.5, label="NEST")
+    dx.plot([], [], "--", color="0.4", label="rate equations")
+    dx.legend(loc="upper right")
+    letters([*fi_axes, bx, cx, dx])
+    return fig

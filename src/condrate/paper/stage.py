@@ -18,17 +18,18 @@ READERS = {
                "feedback": read_json},
     "dynamics": {"table": read_csv, "summary": read_json},
     "benchmark": {"bench": read_json},
+    "adaptation": {"prediction": read_csv, "summary": read_json, "step": read_json},
 }
 
 
 def per_model(name: str, models: list, files: dict) -> dict:
     """model -> the inputs of figure ``name`` read in READERS order (a tuple, or a dict
-    for the theory figure)."""
+    for the theory and adaptation figures)."""
     readers = READERS[name]
     out = {}
     for i, m in enumerate(models):
         values = {key: read(files[key][i]) for key, read in readers.items()}
-        out[m] = values if name == "theory" else tuple(values.values())
+        out[m] = values if name in ("theory", "adaptation") else tuple(values.values())
     return out
 
 

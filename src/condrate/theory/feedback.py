@@ -202,7 +202,7 @@ def predictions(p: dict, model: NeuronModel, c: dict, gain: dict) -> dict:
         return float(rt.f_linear(rt.drive(pf, [r, r], 0.0, I_pA)[0], pf["beta_Hz_per_pA"]))
 
     def F_flu(r, I_pA=0.0):
-        return rt.fluct_rate(model, pf, r, 0.0, 0.0, I_pA)
+        return rt.fluct_rate(model, pf, r, 0.0, 0.0, I_pA, own_rate_Hz=r)
 
     out = {"threshold_linear_Hz": gain["r_o_linear_Hz"], "F_linear": F_lin, "F_fluct": F_flu}
     for name, F, points in (

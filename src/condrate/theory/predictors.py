@@ -33,6 +33,9 @@ class Predictor:
     linestyle: str
     short: str  # the title of its panel in the per-model theory figure
     experiments: tuple  # the experiments of the theory stage it predicts
+    # how it takes an adapting model's adaptation (its file's ``adaptation``) into
+    # account, in words (docs/adaptation.md)
+    adaptation: str
     # rate (Hz) of unconnected neurons at input rates (p, model, r_E, r_I, nu_ext,
     # calibration); None: no open-loop prediction
     open_loop_rate: Callable | None = None
@@ -58,7 +61,7 @@ def _linear_open(p, model, r_E, r_I, nu, cal) -> float:
 
 
 def _fluct_open(p, model, r_E, r_I, nu, cal) -> float:
-    return rt.fluct_rate(model, p, r_E, r_I, nu)
+    return rt.fluct_open_loop_rate(model, p, r_E, r_I, nu)
 
 
 def _semianalytic_open(p, model, r_E, r_I, nu, cal) -> float:
@@ -86,6 +89,9 @@ PREDICTORS = (
         calibrated_on="deterministic f–I curves of single neurons",
         colour=VERMILLION, linestyle="--", short="threshold-linear f",
         experiments=("open_loop", "closed_loop", "uniform_feedback", "step"),
+        adaptation="in the fit: β, v_θ and I_θ0 are those of the adapted steady-state f–I, "
+                   "so β = β_ref / (1 + β_ref J) and its fixed points are those of the rate "
+                   "equation with the averaged variable (no slow dynamics)",
         open_loop_rate=_linear_open, fixed_points=_linear_fixed_points),
     Predictor(
         key="fluct", numeral="(ii)", label="(ii) fluctuation-aware",
@@ -99,6 +105,9 @@ PREDICTORS = (
                       "deterministic f–I fit otherwise",
         colour=BLUE, linestyle="-", short="fluctuation-aware f",
         experiments=("open_loop", "closed_loop", "uniform_feedback"),
+        adaptation="integrate-and-fire models: the averaged current of every mechanism at "
+                   "the neuron's own rate, from the model's parameters, added to the LIF "
+                   "rate's input (condrate.theory.adaptation); others: in the fit, as (i)",
         open_loop_rate=_fluct_open, fixed_points=_fluct_fixed_points),
     Predictor(
         key="semianalytic", numeral="(iii)", label="(iii) semi-analytic",
@@ -109,6 +118,8 @@ PREDICTORS = (
                       "theory/<model>/calibration), disjoint from every judged condition",
         colour=GREEN, linestyle="-.", short="semi-analytic f (calibrated)",
         experiments=("open_loop", "closed_loop"),
+        adaptation="in the calibration: its single neurons adapt, rates counted after "
+                   "theory.openloop.t_warmup_ms",
         open_loop_rate=_semianalytic_open, fixed_points=_semianalytic_fixed_points),
     Predictor(
         key="selfconsistent", numeral="(iv)", label="(iv) self-consistent",
@@ -117,7 +128,8 @@ PREDICTORS = (
              "own output spike trains",
         calibrated_on="nothing (its own single-neuron simulations)",
         colour=PURPLE, linestyle="D", short="self-consistent single neurons",
-        experiments=("closed_loop",)),
+        experiments=("closed_loop",),
+        adaptation="in the neurons: NEST neurons of the model, adapting as in the network"),
 )
 
 KEYS = tuple(p.key for p in PREDICTORS)

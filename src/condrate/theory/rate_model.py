@@ -60,7 +60,8 @@ def sources(p: dict, r_E, r_I, nu_ext) -> list:
     return [(syn["E"], r_E), (syn["I"], r_I), (syn["ext"], nu_ext)]
 
 
-def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0)) -> float:
+def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0),
+               own_rate_Hz=None) -> float:
     """Fluctuation-aware transfer function (ii): the rate averaged over the Gaussian
     conductance fluctuations of the inputs (transfer.quasi_static_average).
 
@@ -70,12 +71,22 @@ def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0)) 
     beta [I + sum_b g_b (E_b - E_L) - I_theta0 - v_theta (g_L + sum_b g_b)]_+.
     fano: factors on the variance of the recurrent E and I inputs (1: Poisson); the
     external input stays Poisson.
+
+    An adapting integrate-and-fire model (its file's ``adaptation``; the LIF rate knows
+    none of it) gets the averaged adaptation current of every mechanism at the
+    neuron's own rate ``own_rate_Hz`` added to I_ext (condrate.theory.adaptation;
+    required then). The threshold-linear f of the other models is fitted to the
+    adapted steady state already.
     """
     from . import transfer
 
     mom = transfer.conductance_moments(sources(p, r_E, r_I, nu_ext), (*fano, 1.0))
     E_e, E_i = model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV
     if model.V_th_mV is not None and model.V_reset_mV is not None:
+        if adapts(model):
+            if own_rate_Hz is None:
+                raise ValueError(f"{model.name} adapts: fluct_rate needs the neuron's own rate")
+            I_ext_pA = I_ext_pA + adaptation_current(model, mom)(own_rate_Hz)
         rate_at = transfer.lif_rate_det(model, E_e, E_i, I_ext_pA)
     else:
         rate_at = transfer.threshold_linear_rate(p["beta_Hz_per_pA"], p["v_theta_mV"],
@@ -83,6 +94,57 @@ def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0)) 
                                                  model.E_L_mV, E_e, E_i, I_ext_pA)
 
     return transfer.quasi_static_average(rate_at, mom)
+
+
+def adapts(model) -> bool:
+    """Whether (ii) adds an averaged adaptation current: an integrate-and-fire model
+    whose file declares adaptation mechanisms."""
+    from . import adaptation as ad
+
+    integrate_and_fire = model.V_th_mV is not None and model.V_reset_mV is not None
+    return integrate_and_fire and not ad.from_model(model).empty
+
+
+def adaptation_current(model, moments: dict):
+    """The averaged adaptation current (pA) as a function of the neuron's own rate (Hz)
+    at the mean conductance of ``moments`` (condrate.theory.adaptation, every mechanism
+    of the model's file; a subthreshold one at the time-averaged potential of a leaky
+    integrator between reset and threshold); None for a model that does not adapt."""
+    from . import adaptation as ad
+
+    mechanisms = ad.from_model(model)
+    if mechanisms.empty:
+        return None
+    g_total = model.g_L_nS + sum(mean for mean, _, _ in moments.values())
+    tau = model.C_m_pF / g_total
+
+    def current(rate_Hz: float) -> float:
+        V_bar = ad.lif_mean_voltage(rate_Hz, model.V_reset_mV, model.V_th_mV,
+                                    model.t_ref_ms or 0.0, tau) if rate_Hz > 0 else None
+        if mechanisms.subthreshold is not None and V_bar is None:
+            V_bar = model.V_th_mV
+        return mechanisms.mean_current_pA(rate_Hz, g_total, V_bar, model.E_L_mV)
+
+    return current
+
+
+def fluct_open_loop_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0,
+                         r_max_Hz: float = 1000.0) -> float:
+    """(ii) of an unconnected neuron: fluct_rate, for an adapting model at its own
+    steady rate, r = fluct_rate(..., own_rate_Hz=r), solved by bisection (the averaged
+    current falls with r, so the mismatch falls: one root)."""
+    from scipy import optimize
+
+    def F(r):
+        return fluct_rate(model, p, r_E, r_I, nu_ext, I_ext_pA, own_rate_Hz=r)
+
+    if not adapts(model):
+        return F(None)
+    if F(0.0) <= 0.0:
+        return 0.0
+    if F(r_max_Hz) >= r_max_Hz:
+        return r_max_Hz
+    return float(optimize.brentq(lambda r: F(r) - r, 0.0, r_max_Hz, xtol=1e-6))
 
 
 def linear_fixed_points(p: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> list[dict]:
@@ -146,8 +208,8 @@ def fixed_points_1d(F, r_max=500.0) -> list[dict]:
 def fluct_fixed_points(p: dict, model, nu_ext_Hz: float, I_ext_pA=0.0,
                        r_max=500.0, fano=(1.0, 1.0)) -> list[dict]:
     """Fixed points of r = fluct_rate(r, r, nu_ext) with stability (fixed_points_1d)."""
-    return fixed_points_1d(lambda r: fluct_rate(model, p, r, r, nu_ext_Hz, I_ext_pA, fano),
-                           r_max)
+    return fixed_points_1d(
+        lambda r: fluct_rate(model, p, r, r, nu_ext_Hz, I_ext_pA, fano, own_rate_Hz=r), r_max)
 
 
 def semianalytic_fixed_points(p: dict, model, nu_ext_Hz: float, calibration: dict,

@@ -25,11 +25,12 @@ from ..io import read_csv, read_json, write_csv, write_json
 from ..nestrun.spikes import read_spike_meta
 from ..params import model_from_spec
 from ..spiketrains import SpikeTrains
-from . import convergence, dynamics, openloop
+from . import adaptation, convergence, dynamics, openloop
 from . import feedback as fb
 from . import rate_model as rt
 from . import selfconsistent as sc
 from . import verification as ver
+from .predictors import PREDICTORS
 
 
 def _save(draw: str, figure, *args) -> None:
@@ -205,6 +206,12 @@ def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, 
                                    "calibration_distance")}
     out["closed_loop_selfconsistent_converged"] = ver.converged_only(
         rows, closed["selfconsistent"], t_ref and float(t_ref))
+    mechanisms = adaptation.from_model(neuron).mechanisms()
+    if mechanisms:  # an adapting model: its mechanisms and how each prediction uses them
+        out["adaptation"] = {
+            "mechanisms": [{"kind": type(m).__name__, "strength_parameter": m.strength,
+                            "tau_ms": m.tau_ms} for m in mechanisms],
+            "predictions": {p.key: p.adaptation for p in PREDICTORS}}
     write_csv(csv, rows, ver.COLUMNS)
     write_json(summary, out)
     _save("predicted_vs_simulated", figure, rows, out, model)

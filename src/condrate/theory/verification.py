@@ -197,12 +197,14 @@ def closed_loop_diagnostics(p, model, ext_stats) -> dict:
         v_E, v_I, v_x = (conductance_moments([s])[s[0].kind][1]
                          for s in rt.sources(p, r_E, r_I, nu))
         inp = st.get("inputs", {}).get("E", {})
-        ratio, at_sim = {}, {"poisson": rt.fluct_rate(model, p, r_E, r_I, nu, I_ext)}
+        ratio, at_sim = {}, {"poisson": rt.fluct_rate(model, p, r_E, r_I, nu, I_ext,
+                                                          own_rate_Hz=r_E)}
         if "g_ex_var_nS2" in inp and v_E > 0 and v_I > 0:
             ratio = {"excitatory": inp["g_ex_var_nS2"] / (v_E + v_x),
                      "inhibitory": inp["g_in_var_nS2"] / v_I}
             scale = ((inp["g_ex_var_nS2"] - v_x) / v_E, inp["g_in_var_nS2"] / v_I)
-            at_sim["measured_variance"] = rt.fluct_rate(model, p, r_E, r_I, nu, I_ext, scale)
+            at_sim["measured_variance"] = rt.fluct_rate(model, p, r_E, r_I, nu, I_ext, scale,
+                                                        own_rate_Hz=r_E)
         fp = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu, I_ext, fano=fano))
         pred = fp and fp["rates_Hz"][0]
         for q in ("E", "I"):
