@@ -13,14 +13,22 @@ overshoot and slow time constant after a step, NEST against the rate equations
 (results/adaptation/<model>/step.json); block ``initial``: the initial (first-ISI)
 f-I's gain beside the steady state's and the reference neuron's, and each one's gain
 ratio between the largest added conductance and none (the lecture's warning: where
-"conductance shifts the threshold, not the slope" stops holding).
+"conductance shifts the threshold, not the slope" stops holding); block ``ablation``: (ii)
+in closed loop with and without the averaged adaptation current.
 """
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 import generate
+from condrate.io import read_csv
+from condrate.theory import rate_model as rt
+from condrate.theory.stage import load_rate_model
+from condrate.theory.verification import closed_loop_nu
 
 
 def pct(x) -> str:
@@ -80,6 +88,32 @@ def step_response(results: Path) -> list:
     return lines
 
 
+def ablation(results: Path) -> list:
+    """(ii) in closed loop for each adapting integrate-and-fire model of the study, with
+    the averaged adaptation current and without it (the same rate equations, the
+    model's adaptation section dropped), beside NEST's E rate: what the averaged
+    variable changes in the network."""
+    lines = ["| model | ν_ext (Hz) | NEST E rate (Hz) | (ii) with the averaged current (Hz) | "
+             "(ii) without it (Hz) |", "|---|---|---|---|---|"]
+    for theory in sorted((results / "theory").glob("*/verification.csv")):
+        m = theory.parent.name
+        model, p, _ = load_rate_model(results / "fi" / m / "threshold_fit.json",
+                                      [results / "network" / m / "default" / "spec.json"])
+        if not rt.adapts(model):
+            continue
+        bare = dataclasses.replace(model, adaptation=None)
+        rows = read_csv(theory)
+        k = (np.asarray(rows["experiment"]) == "closed_loop") & (np.asarray(rows["population"]) == "E")
+        for cond, sim in sorted(zip(np.asarray(rows["condition"])[k],
+                                    np.asarray(rows["simulated_Hz"])[k]),
+                                key=lambda c: closed_loop_nu(c[0])):
+            nu = closed_loop_nu(cond)
+            rates = [rt.rest_fixed_point(rt.fluct_fixed_points(p, x, nu)) for x in (model, bare)]
+            cells = " | ".join("–" if q is None else f"{q['rates_Hz'][0]:.2f}" for q in rates)
+            lines.append(f"| {m} | {nu:g} | {sim:.2f} | {cells} |")
+    return lines
+
+
 def main(work="results/presets/adaptation") -> None:
     results = Path(work) / "results"
     if not list((results / "adaptation").glob("*/summary.json")):
@@ -92,6 +126,8 @@ def main(work="results/presets/adaptation") -> None:
             + "\n<!-- /table -->\n\n<!-- table:step_response -->\n"
             + "\n".join(step_response(results)) + "\n<!-- /table -->\n\n<!-- table:initial -->\n"
             + "\n".join(initial(results)) + "\n<!-- /table -->\n")
+    if (results / "theory").is_dir():
+        text += "\n<!-- table:ablation -->\n" + "\n".join(ablation(results)) + "\n<!-- /table -->\n"
     (generate.TABLES / "adaptation.md").write_text(text)
     for page in generate.sync():
         print(f"tables: {page.relative_to(generate.ROOT)}")

@@ -295,3 +295,18 @@ def validate(config: dict, schema_path, nest_params=None, root=".", node_models=
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
+
+
+def model_view(part, model: str, model_names):
+    """``part`` of the config as one model's run sees it: every mapping keyed by model
+    names (fi.per_model, model_params, adaptation.step.drive_mV, ...) keeps only
+    ``model``'s entry, and every ``models`` list only ``model``. A spec records this
+    view, so that adding or changing another model's entry changes none of its bytes and
+    reruns none of its jobs. model_names: every model of models_dir."""
+    names = set(model_names)
+    if isinstance(part, dict):
+        if part and set(part) <= names:
+            return {k: model_view(v, model, names) for k, v in part.items() if k == model}
+        return {k: ([m for m in v if m == model] if k == "models" and isinstance(v, list)
+                    else model_view(v, model, names)) for k, v in part.items()}
+    return part

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from condrate import experiments
 from condrate.adaptation import experiment as adaptation_experiment
-from condrate.config import validate
+from condrate.config import model_view, validate
 from condrate.errors import ConfigError
 from condrate.nestrun import nestinfo
 from condrate.nestrun.launch import check_vp, default_launcher
-from condrate.params import model_file_chain, nestml_source
+from condrate.params import model_file_chain, nestml_source, neuron_models
 from condrate.map.grid import map_models, map_selfconsistent_generations, point_names
 from condrate.network.experiment import sweep_runs
 
@@ -117,6 +117,8 @@ EXPERIMENT_PATHS = "|".join(
     for e in experiments.registry().values()
 )
 
+MODEL_NAMES = neuron_models(ROOT / config["models_dir"])  # every model of models_dir
+
 SHARED_KEYS = ("models_dir", "model_params", "integrator", "glif_mechanism", "nest")
 
 
@@ -134,7 +136,9 @@ def stage_config(*sections):
 
 
 def spec_config(wildcards):
-    return stage_config(*experiments.match_path(wildcards.path)[0].sections)
+    """The sections of the experiment at {path}, as its model sees them (model_view)."""
+    exp, values = experiments.match_path(wildcards.path)
+    return model_view(stage_config(*exp.sections), values["model"], MODEL_NAMES)
 
 
 def spec_inputs(wildcards):
