@@ -135,9 +135,10 @@ nestml: preset-nestml  ## NESTML twin and A-current neuron: study, map, tables (
 	@$(call snake,results/presets/nestml,config/nestml.yaml,summary --quiet all)
 	$(BIN)/python docs/nestml_tables.py results/presets/nestml
 
-# the adapting neurons (config/adaptation.yaml) in results/presets/adaptation/, then
-# docs/tables/adaptation.md and its copy in docs/adaptation.md
-adaptation: preset-adaptation  ## adapting neurons: steady-state f-I against the averaged variable (docs/adaptation.md)
+# the adapting neurons (config/adaptation.yaml): their study, adaptation stage and paper
+# figure in results/presets/adaptation/, then docs/tables/adaptation.md and its copies
+adaptation: preset-adaptation  ## adapting neurons: study, averaged variable, step, paper figure (docs/adaptation.md)
+	@$(call snake,results/presets/adaptation,config/adaptation.yaml,paper)
 	$(BIN)/python docs/adaptation_tables.py results/presets/adaptation
 
 # the committed tables of docs/ (docs/tables/, copied into README.md and docs/*.md) and

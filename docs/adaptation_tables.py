@@ -129,6 +129,7 @@ def main(work="results/presets/adaptation") -> None:
     if (results / "theory").is_dir():
         text += "\n<!-- table:ablation -->\n" + "\n".join(ablation(results)) + "\n<!-- /table -->\n"
     (generate.TABLES / "adaptation.md").write_text(text)
+    generate.copy_figures(Path(work), only={"paper_adaptation.png"})
     for page in generate.sync():
         print(f"tables: {page.relative_to(generate.ROOT)}")
 

@@ -62,10 +62,19 @@ def sync(pages=PAGES) -> list:
     return changed
 
 
-def copy_figures(work: Path) -> None:
+# figures of a preset's run, copied by its own script (docs/<preset>_tables.py), not
+# from the default run
+PRESET_FIGURES = {"paper_adaptation.png"}
+
+
+def copy_figures(work: Path, only=None) -> None:
+    """The figures the pages show, from the run in ``work``: ``only`` those names, or
+    every one but PRESET_FIGURES."""
     for page in PAGES:
         for rel in re.findall(r"\]\((?:docs/)?(figures/[\w.-]+\.png)\)", page.read_text()):
             name = Path(rel).name
+            if (name not in only) if only is not None else (name in PRESET_FIGURES):
+                continue
             src = (work / "results" / "paper" / name[len("paper_"):] if name.startswith("paper_")
                    else work / "results" / "figures" / name)
             if not src.exists():

@@ -133,3 +133,21 @@ def test_the_adapting_models_study_says_how_each_prediction_takes_adaptation(ada
                                       "glif_cond_asc": [10.0, 1000 / 3.0]}[model])
     md = (adaptation_run / "results/summary.md").read_text()
     assert "adaptation (aeif_cond_exp_rs, glif_cond_asc) |" in md
+
+
+def test_the_paper_figure_of_adaptation_has_its_run_in_the_caption(adaptation_run):
+    """`make paper` of an adapting config draws the composed adaptation figure; its
+    caption carries the run's own numbers (the steady-state error and the step's time
+    constants of each model)."""
+    proc = subprocess.run(snakemake_cmd(adaptation_run, "--cores", "2", "--configfile",
+                                        str(adaptation_run / "config.yaml"),
+                                        "results/paper/adaptation.pdf",
+                                        "results/paper/adaptation.rst"),
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (adaptation_run / "results/paper/adaptation.pdf").stat().st_size > 10_000
+    caption = (adaptation_run / "results/paper/adaptation.rst").read_text()
+    for model in MODELS:
+        step = json.loads((adaptation_run / "results/adaptation" / model / "step.json").read_text())
+        assert (f"{model}: steady-state error" in caption
+                and f"predicted {step['predicted']['tau_ms']:.0f} ms" in caption)

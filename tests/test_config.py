@@ -295,3 +295,29 @@ def test_an_adaptation_section_that_cannot_run_is_refused(default_config, nest_p
             "slower than adaptation.slow_ms = 500.0 ms") in msg
     assert "adaptation.step.delta_g_nS: 30.0 is not one of adaptation.delta_g_nS" in msg
     assert "adaptation: grid of 6000 neurons for glif_cond_asc exceeds fi.max_neurons = 5000" in msg
+
+
+def test_a_spec_sees_only_its_own_models_entries(default_config):
+    """config.model_view: the sections a spec records, as one model sees them; adding
+    another model's entries (its fi grid, parameters, step drive, a place in a models
+    list) leaves that view, and so the spec's bytes, unchanged."""
+    from condrate.config import model_view
+    from condrate.params import neuron_models
+
+    names = neuron_models(ROOT / "models")
+    adaptation = load_yaml(ROOT / "config" / "adaptation.yaml")
+    part = {"fi": default_config["fi"], "adaptation": adaptation["adaptation"],
+            "model_params": {"glif_cond_asc": {"V_th": -50.0}, "iaf_cond_exp": {"V_th": -52.0}}}
+    view = model_view(part, "glif_cond_asc", names)
+    assert list(view["adaptation"]["per_model"]) == ["glif_cond_asc"]
+    assert list(view["adaptation"]["step"]["drive_mV"]) == ["glif_cond_asc"]
+    assert view["adaptation"]["models"] == ["glif_cond_asc"]
+    assert view["model_params"] == {"glif_cond_asc": {"V_th": -50.0}}
+    assert view["fi"]["per_model"] == {}  # the default config has no grid for it
+    assert view["adaptation"]["strengths"] == adaptation["adaptation"]["strengths"]
+    grown = copy.deepcopy(part)
+    grown["adaptation"]["per_model"]["aeif_cond_exp"] = {"drive_mV": {"start": 1, "stop": 2, "num": 3}}
+    grown["adaptation"]["models"].append("aeif_cond_exp")
+    grown["fi"]["per_model"]["iaf_cond_exp"]["drive_mV"]["num"] = 7
+    assert model_view(grown, "glif_cond_asc", names) == view
+    assert model_view(grown, "aeif_cond_exp", names) != model_view(part, "aeif_cond_exp", names)

@@ -173,6 +173,24 @@ def test_the_comparison_does_read_the_judged_runs(tiny_run):
     assert all(re.search(pattern, proc.stdout) for pattern in JUDGED_RUNS)
 
 
+def test_the_answer_states_how_far_iii_is_calibrated_from_where_it_is_judged(tiny_run):
+    """summary.md's calibration table: every model, its judged and calibration counts
+    from the theory summary, and a least distance above 0 (no judged condition is a
+    calibration condition)."""
+    import re
+
+    md = (tiny_run / "results/summary.md").read_text()
+    block = md.split("<!-- table:calibration -->")[1].split("<!-- /table -->")[0]
+    rows = [line for line in block.strip().splitlines()[2:]]
+    assert len(rows) == 4
+    for line in rows:
+        model = line.split("|")[1].strip()
+        d = json.loads((tiny_run / f"results/theory/{model}/summary.json").read_text())[
+            "calibration_distance"]
+        least = float(re.search(r"\(([0-9.]+) Hz\)", line).group(1))
+        assert f"| {d['n_judged']} | {d['n_calibration']} |" in line and least > 0
+
+
 def test_fluctuation_aware_f_beats_the_linear_one_open_loop(tiny_run):
     """The probe's finding, reproduced: below-threshold means fire, f_linear says 0."""
     s = json.loads((tiny_run / "results/theory/iaf_cond_exp/summary.json").read_text())

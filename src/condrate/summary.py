@@ -69,6 +69,8 @@ def model_answer(theory: dict, feedback: dict | None, network: dict | None) -> d
             for q in theory["selfconsistent_other_starts"]]
     if "adaptation" in theory:
         out["adaptation"] = theory["adaptation"]
+    if theory.get("calibration_distance"):
+        out["calibration_distance"] = theory["calibration_distance"]
     if feedback is not None:
         out["uniform_feedback"] = threshold_errors(feedback)
     if network is not None:
@@ -202,6 +204,18 @@ def starts_table(summary: dict) -> str:
     return "\n".join(lines) + "\n" if len(lines) > 2 else ""
 
 
+def calibration_table(summary: dict) -> str:
+    """How far the conditions (iii) is judged at lie from those it is calibrated on."""
+    lines = ["| model | judged open-loop conditions | calibration conditions | nearest "
+             "calibration condition to a judged one, median (least) |", "|---|---|---|---|"]
+    rows = [(m, a["calibration_distance"]) for m, a in summary["models"].items()
+            if a.get("calibration_distance")]
+    for m, d in rows:
+        lines.append(f"| {m} | {d['n_judged']} | {d['n_calibration']} | "
+                     f"{d['median_Hz']:.1f} Hz ({d['min_Hz']:.1f} Hz) |")
+    return "\n".join(lines) + "\n" if rows else ""
+
+
 def network_table(summary: dict) -> str:
     lines = ["| model | E rate (Hz) | CV ISI | Fano | asynchronous irregular |",
              "|---|---|---|---|---|"]
@@ -236,6 +250,12 @@ def markdown(summary: dict) -> str:
         *(["## The self-consistent loop from other start guesses\n",
             "<!-- table:starts -->\n" + starts_table(summary) + "<!-- /table -->\n"]
           if starts_table(summary) else []),
+        *(["## Where (iii) is calibrated\n",
+            "Euclidean distance in (r_E, r_I, ν_ext) between each judged open-loop "
+            "condition and the nearest condition of (iii)'s calibration run (a least "
+            "distance of 0 would be a judged condition calibrated on).\n",
+            "<!-- table:calibration -->\n" + calibration_table(summary) + "<!-- /table -->\n"]
+          if calibration_table(summary) else []),
         "## The networks\n",
         "<!-- table:networks -->\n" + network_table(summary) + "<!-- /table -->\n",
     ]

@@ -282,7 +282,8 @@ def adaptation(models: dict):
     names = list(models)
     fig = new_figure("double", 110)
     gs = fig.add_gridspec(2, 6)
-    fi_axes = [fig.add_subplot(gs[0, 3 * j:3 * j + 3]) for j in range(min(len(names), 2))]
+    n = min(len(names), 3)  # one f-I panel per model, the first three
+    fi_axes = [fig.add_subplot(gs[0, 6 // n * j:6 // n * (j + 1)]) for j in range(n)]
     bx, cx, dx = (fig.add_subplot(gs[1, 2 * j:2 * j + 2]) for j in range(3))
     for i, (ax, m) in enumerate(zip(fi_axes, names)):
         cols = {k: np.asarray(v) for k, v in models[m]["prediction"].items()}

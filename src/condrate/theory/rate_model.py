@@ -120,9 +120,7 @@ def adaptation_current(model, moments: dict):
 
     def current(rate_Hz: float) -> float:
         V_bar = ad.lif_mean_voltage(rate_Hz, model.V_reset_mV, model.V_th_mV,
-                                    model.t_ref_ms or 0.0, tau) if rate_Hz > 0 else None
-        if mechanisms.subthreshold is not None and V_bar is None:
-            V_bar = model.V_th_mV
+                                    model.t_ref_ms or 0.0, tau) if rate_Hz > 0 else model.V_th_mV
         return mechanisms.mean_current_pA(rate_Hz, g_total, V_bar, model.E_L_mV)
 
     return current
