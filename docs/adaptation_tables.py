@@ -13,7 +13,8 @@ overshoot and slow time constant after a step, NEST against the rate equations
 (results/adaptation/<model>/step.json); block ``initial``: the initial (first-ISI)
 f-I's gain beside the steady state's and the reference neuron's, and each one's gain
 ratio between the largest added conductance and none (the lecture's warning: where
-"conductance shifts the threshold, not the slope" stops holding); block ``ablation``: (ii)
+"conductance shifts the threshold, not the slope" stops holding); block ``fits``: the
+fi stage's joint fit of the adapted steady state (v_θ, I_θ0, β); block ``ablation``: (ii)
 in closed loop with and without the averaged adaptation current.
 """
 
@@ -88,6 +89,26 @@ def step_response(results: Path) -> list:
     return lines
 
 
+def fits(results: Path) -> list:
+    """The fi stage's joint fit of each adapting model's steady-state f-I (its study:
+    what (i) uses), deterministic and noisy."""
+    lines = ["| model | f–I | v_θ (mV) [interval] | I_θ0 (pA) | β (Hz/pA) | gain ratio, largest "
+             "Δg / 0 | R² |", "|---|---|---|---|---|---|---|"]
+    for path in sorted((results / "adaptation").glob("*/summary.json")):
+        fit_path = results / "fi" / path.parent.name / "threshold_fit.json"
+        if not fit_path.exists():
+            continue
+        fit = json.loads(fit_path.read_text())
+        for cond in ("deterministic", "noisy"):
+            f = fit.get(cond)
+            if f:
+                lo, hi = f["v_theta_interval_mV"]
+                lines.append(f"| {path.parent.name} | {cond} | {f['v_theta_mV']:.2f} [{lo:.2f}, "
+                             f"{hi:.2f}] | {f['I_theta0_pA']:.0f} | {gain(f['gain_Hz_per_pA'])} | "
+                             f"{gain(f['gain_ratio'][-1])} | {f['r2']:.3f} |")
+    return lines
+
+
 def ablation(results: Path) -> list:
     """(ii) in closed loop for each adapting integrate-and-fire model of the study, with
     the averaged adaptation current and without it (the same rate equations, the
@@ -126,6 +147,8 @@ def main(work="results/presets/adaptation") -> None:
             + "\n<!-- /table -->\n\n<!-- table:step_response -->\n"
             + "\n".join(step_response(results)) + "\n<!-- /table -->\n\n<!-- table:initial -->\n"
             + "\n".join(initial(results)) + "\n<!-- /table -->\n")
+    if (results / "fi").is_dir():
+        text += "\n<!-- table:fits -->\n" + "\n".join(fits(results)) + "\n<!-- /table -->\n"
     if (results / "theory").is_dir():
         text += "\n<!-- table:ablation -->\n" + "\n".join(ablation(results)) + "\n<!-- /table -->\n"
     (generate.TABLES / "adaptation.md").write_text(text)
