@@ -139,10 +139,9 @@ def test_the_paper_figure_of_adaptation_has_its_run_in_the_caption(adaptation_ru
     """`make paper` of an adapting config draws the composed adaptation figure; its
     caption carries the run's own numbers (the steady-state error and the step's time
     constants of each model)."""
-    proc = subprocess.run(snakemake_cmd(adaptation_run, "--cores", "2", "--configfile",
-                                        str(adaptation_run / "config.yaml"),
-                                        "results/paper/adaptation.pdf",
-                                        "results/paper/adaptation.rst"),
+    proc = subprocess.run(snakemake_cmd(adaptation_run, "results/paper/adaptation.pdf",
+                                        "results/paper/adaptation.rst", "--cores", "2",
+                                        "--configfile", str(adaptation_run / "config.yaml")),
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (adaptation_run / "results/paper/adaptation.pdf").stat().st_size > 10_000
