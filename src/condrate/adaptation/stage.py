@@ -58,13 +58,11 @@ def write_curves(spec, spikes, curves) -> None:
     (after adaptation.warmup_ms) and the initial rate, 1 / the first interspike
     interval."""
     from ..fi import experiment as fi_experiment
+    from ..fi.stage import counted_fi_curves
     from ..spiketrains import SpikeTrains
 
     spec_d, trains = read_json(spec), SpikeTrains.read(spikes)
-    table = fi_experiment.fi_curves(spec_d, trains)
-    early = int((trains.times_ms < spec_d["warmup_ms"]).sum())
-    if sum(table["n_spikes"]) + early != trains.meta["spikes_total"]:
-        raise RuntimeError(f"{spikes}: spike count changed between gather and rates")
+    table = counted_fi_curves(spec_d, trains, spikes)
     table["initial_rate_Hz"] = first_isi_rates(trains).tolist()
     write_csv(curves, table, (*fi_experiment.FI_COLUMNS, "initial_rate_Hz"))
 

@@ -12,13 +12,19 @@ from ..spiketrains import SpikeTrains
 from . import experiment
 
 
-def write_fi_curves(spec, spikes, curves) -> None:
-    spec_d, trains = read_json(spec), SpikeTrains.read(spikes)
+def counted_fi_curves(spec_d: dict, trains, spikes) -> dict:
+    """experiment.fi_curves, with every gathered spike accounted for (counted after the
+    warm-up, or before it)."""
     table = experiment.fi_curves(spec_d, trains)
     early = int((trains.times_ms < spec_d["warmup_ms"]).sum())
     if sum(table["n_spikes"]) + early != trains.meta["spikes_total"]:
         raise RuntimeError(f"{spikes}: spike count changed between gather and rates")
-    write_csv(curves, table, experiment.FI_COLUMNS)
+    return table
+
+
+def write_fi_curves(spec, spikes, curves) -> None:
+    spec_d, trains = read_json(spec), SpikeTrains.read(spikes)
+    write_csv(curves, counted_fi_curves(spec_d, trains, spikes), experiment.FI_COLUMNS)
 
 
 def write_threshold_fit(curves, spikes, spec, fit) -> None:
