@@ -78,7 +78,7 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".",
             f"fi.warmup_ms: {fi['warmup_ms']} must be below fi.duration_ms = {fi['duration_ms']}"
         )
     for model in config["models"]:
-        n = fi_grid_size(config, model)
+        n = grid_size(fi, model)
         if n is not None and n > fi["max_neurons"]:
             out.append(
                 f"fi: grid of {n} neurons for {model} exceeds fi.max_neurons = {fi['max_neurons']}"
@@ -132,13 +132,12 @@ def adaptation_errors(config: dict, neurons: dict) -> list[str]:
             out.append(f"adaptation.models: {config['models_dir']}/{model}.yaml has no "
                        f"adaptation mechanism slower than adaptation.slow_ms = {c['slow_ms']} ms "
                        "(its `adaptation` section)")
-        if model not in c["per_model"]:
+        n = grid_size(c, model)
+        if n is None:
             out.append(f"adaptation.per_model.{model}: missing; give drive_mV and fit_band_Hz")
-        else:
-            n = len(c["conditions"]) * len(c["delta_g_nS"]) * c["per_model"][model]["drive_mV"]["num"]
-            if n > config["fi"]["max_neurons"]:
-                out.append(f"adaptation: grid of {n} neurons for {model} exceeds "
-                           f"fi.max_neurons = {config['fi']['max_neurons']}")
+        elif n > config["fi"]["max_neurons"]:
+            out.append(f"adaptation: grid of {n} neurons for {model} exceeds "
+                       f"fi.max_neurons = {config['fi']['max_neurons']}")
         if model not in c["step"]["drive_mV"]:
             out.append(f"adaptation.step.drive_mV.{model}: missing; give [before, after] (mV)")
     if c["warmup_ms"] >= c["duration_ms"]:
@@ -239,11 +238,13 @@ def network_errors(config: dict, root=".") -> list[str]:
     return out
 
 
-def fi_grid_size(config: dict, model: str) -> int | None:
-    fi = config["fi"]
-    if model not in fi["per_model"]:
+def grid_size(section: dict, model: str) -> int | None:
+    """Neurons of ``model``'s f-I grid in a section with conditions, delta_g_nS and
+    per_model drive grids (fi, adaptation); None where it has no grid for the model."""
+    if model not in section["per_model"]:
         return None
-    return len(fi["conditions"]) * len(fi["delta_g_nS"]) * fi["per_model"][model]["drive_mV"]["num"]
+    return (len(section["conditions"]) * len(section["delta_g_nS"])
+            * section["per_model"][model]["drive_mV"]["num"])
 
 
 def _param_name_errors(config, nest_params, neurons, node_models=()) -> list[str]:
@@ -304,9 +305,13 @@ def model_view(part, model: str, model_names):
     view, so that adding or changing another model's entry changes none of its bytes and
     reruns none of its jobs. model_names: every model of models_dir."""
     names = set(model_names)
-    if isinstance(part, dict):
-        if part and set(part) <= names:
-            return {k: model_view(v, model, names) for k, v in part.items() if k == model}
+
+    def view(node):
+        if not isinstance(node, dict):
+            return node
+        if node and set(node) <= names:
+            return {k: view(v) for k, v in node.items() if k == model}
         return {k: ([m for m in v if m == model] if k == "models" and isinstance(v, list)
-                    else model_view(v, model, names)) for k, v in part.items()}
-    return part
+                    else view(v)) for k, v in node.items()}
+
+    return view(part)

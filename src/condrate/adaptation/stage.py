@@ -157,9 +157,7 @@ def write_prediction(specs, curves, reference_spec, reference_curves, prediction
             rows[k] += part[k]
     write_csv(prediction, rows, COLUMNS)
     result = summarise(rows, slow, ref_spec["fit_band_Hz"])
-    result["mechanisms"] = [
-        {"kind": type(m).__name__, "strength_parameter": m.strength, "tau_ms": m.tau_ms}
-        for m in slow.mechanisms()]
+    result["mechanisms"] = slow.records()
     result["slow_ms"] = ref_spec["config"]["adaptation"]["slow_ms"]
     result["uses"] = ("the reference neuron's f-I from NEST (slow mechanisms at strength 0, "
                       "same condition and added conductance) and the averaged adaptation "

@@ -126,6 +126,12 @@ class Adaptation:
         return [*self.currents, *self.thresholds,
                 *([self.subthreshold] if self.subthreshold else [])]
 
+    def records(self) -> list:
+        """Each mechanism as a JSON record: kind, the parameter that sets its strength,
+        time constant (ms)."""
+        return [{"kind": type(m).__name__, "strength_parameter": m.strength, "tau_ms": m.tau_ms}
+                for m in self.mechanisms()]
+
     def time_constants_ms(self) -> list:
         return [m.tau_ms for m in self.mechanisms()]
 

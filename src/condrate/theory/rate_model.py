@@ -83,10 +83,11 @@ def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0),
     mom = transfer.conductance_moments(sources(p, r_E, r_I, nu_ext), (*fano, 1.0))
     E_e, E_i = model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV
     if model.V_th_mV is not None and model.V_reset_mV is not None:
-        if adapts(model):
+        current = adaptation_current(model, mom)
+        if current is not None:
             if own_rate_Hz is None:
                 raise ValueError(f"{model.name} adapts: fluct_rate needs the neuron's own rate")
-            I_ext_pA = I_ext_pA + adaptation_current(model, mom)(own_rate_Hz)
+            I_ext_pA = I_ext_pA + current(own_rate_Hz)
         rate_at = transfer.lif_rate_det(model, E_e, E_i, I_ext_pA)
     else:
         rate_at = transfer.threshold_linear_rate(p["beta_Hz_per_pA"], p["v_theta_mV"],

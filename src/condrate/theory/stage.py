@@ -206,12 +206,10 @@ def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, 
                                    "calibration_distance")}
     out["closed_loop_selfconsistent_converged"] = ver.converged_only(
         rows, closed["selfconsistent"], t_ref and float(t_ref))
-    mechanisms = adaptation.from_model(neuron).mechanisms()
-    if mechanisms:  # an adapting model: its mechanisms and how each prediction uses them
-        out["adaptation"] = {
-            "mechanisms": [{"kind": type(m).__name__, "strength_parameter": m.strength,
-                            "tau_ms": m.tau_ms} for m in mechanisms],
-            "predictions": {p.key: p.adaptation for p in PREDICTORS}}
+    mechanisms = adaptation.from_model(neuron)
+    if not mechanisms.empty:  # an adapting model: its mechanisms and how each prediction uses them
+        out["adaptation"] = {"mechanisms": mechanisms.records(),
+                             "predictions": {p.key: p.adaptation for p in PREDICTORS}}
     write_csv(csv, rows, ver.COLUMNS)
     write_json(summary, out)
     _save("predicted_vs_simulated", figure, rows, out, model)
