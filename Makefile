@@ -28,7 +28,7 @@ PRESET_mean_driven_hh := config/mean_driven.yaml config/mean_driven_hh.yaml
 
 .PHONY: help setup run tiny dry-run map paper report export tables unlock test test-quick \
   lint format clean $(addprefix preset-,$(PRESETS)) bench figures dag-times fast-models scaling \
-  nestml adaptation
+  nestml adaptation classical-ai
 
 help:  ## this list
 	@echo "condrate: make TARGET [CONFIG=config/x.yaml ...] [DIR=folder] [CORES=n]"
@@ -134,6 +134,14 @@ nestml: preset-nestml  ## NESTML twin and A-current neuron: study, map, tables (
 	@$(call snake,results/presets/nestml,config/nestml.yaml,map)
 	@$(call snake,results/presets/nestml,config/nestml.yaml,summary --quiet all)
 	$(BIN)/python docs/nestml_tables.py results/presets/nestml
+
+# the classical-AI network (config/classical_ai.yaml): its study and its family of the
+# validity map in results/presets/classical_ai/, then docs/tables/classical_ai.md, its
+# copies and the map figures (docs/map.md)
+classical-ai: preset-classical_ai  ## classical-AI preset and its map family, tables (docs/map.md)
+	@$(call snake,results/presets/classical_ai,config/classical_ai.yaml,map)
+	@$(call snake,results/presets/classical_ai,config/classical_ai.yaml,summary --quiet all)
+	$(BIN)/python docs/classical_ai_tables.py results/presets/classical_ai
 
 # the adapting neurons (config/adaptation.yaml): their study, adaptation stage and paper
 # figure in results/presets/adaptation/, then docs/tables/adaptation.md and its copies

@@ -62,9 +62,9 @@ def sync(pages=PAGES) -> list:
     return changed
 
 
-# figures of a preset's run, copied by its own script (docs/<preset>_tables.py), not
-# from the default run
-PRESET_FIGURES = {"paper_adaptation.png"}
+# figures of a preset's run (names starting so), copied by its own script
+# (docs/<preset>_tables.py), not from the default run
+PRESET_FIGURES = ("paper_adaptation.png", "classical_ai_")
 
 
 def copy_figures(work: Path, only=None) -> None:
@@ -73,7 +73,7 @@ def copy_figures(work: Path, only=None) -> None:
     for page in PAGES:
         for rel in re.findall(r"\]\((?:docs/)?(figures/[\w.-]+\.png)\)", page.read_text()):
             name = Path(rel).name
-            if (name not in only) if only is not None else (name in PRESET_FIGURES):
+            if (name not in only) if only is not None else name.startswith(PRESET_FIGURES):
                 continue
             src = (work / "results" / "paper" / name[len("paper_"):] if name.startswith("paper_")
                    else work / "results" / "figures" / name)

@@ -11,6 +11,7 @@ operating point.
 
 import csv
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -201,10 +202,13 @@ def threshold_errors(results="results") -> None:
 def selfconsistent_table(results="results") -> None:
     """Per model and external rate: the self-consistent single neurons (iv) against the
     network (rate with its bootstrap interval over the last generation's neurons, the
-    range of r* over the last three generations, CV, Fano), convergence, and the cost."""
+    range of r* over the last three generations, the standard deviation of r* over the
+    last five beside the bootstrap half-width: how far r* moves between generations
+    against the noise the convergence test allows, CV, Fano), convergence, and the cost."""
     print("| model | ν_ext (Hz) | r* (95 % interval) / NEST E, I (Hz) | r* in the last 3 "
-          "generations (Hz) | CV: (iv) / NEST E | Fano: (iv) / NEST E | converged |")
-    print("|---|---|---|---|---|---|---|")
+          "generations (Hz) | sd of r*, last 5 generations / bootstrap half-width (Hz) | "
+          "CV: (iv) / NEST E | Fano: (iv) / NEST E | converged |")
+    print("|---|---|---|---|---|---|---|---|")
     costs = []
     for path in sorted((Path(results) / "theory").glob("*/closedloop/rows.json")):
         model = path.parent.parent.name
@@ -216,12 +220,15 @@ def selfconsistent_table(results="results") -> None:
             lo, hi = p["rate_interval_Hz"]
             q = history[run["nu_ext_Hz"]]
             last = [g["root_Hz"] for g in q["history"][-3:]]
+            sd = statistics.stdev(g["root_Hz"] for g in q["history"][-5:])
             mark = "" if q["bracketed"] else " ‡"
             print(f"| {model} | {run['nu_ext_Hz']:g} | {p['rate']:.2f}{mark} ({lo:.2f}–{hi:.2f}) / "
                   f"{n['rate'][0]:.2f}, {n['rate'][1]:.2f} | {min(last):.2f}–{max(last):.2f} | "
+                  f"{sd:.2f} / {(hi - lo) / 2:.2f} | "
                   f"{p['cv_isi']:.2f} / {n['cv_isi'][0]:.2f} | {p['fano']:.2f} / "
                   f"{n['fano'][0]:.2f} | {'yes' if run['converged'] else 'no'} "
-                  f"({run['generations']} generations) |")
+                  f"({run['generations']} generations"
+                  + "".join(f"; {why}" for why in q.get("not_converged", [])) + ") |")
         med = check["median_rel_error"]
         cost = json.loads((path.parent.parent / "selfconsistent_cost.json").read_text())
         costs.append(f"| {model} | {pct(med['rate'])} | {pct(med['cv_isi'])} | "
@@ -258,8 +265,30 @@ def map_table(results="results") -> None:
                   f"{q['n_within_ai']} of {s['points_ai']} | " + " | ".join(cells) + " |")
 
 
+def where_table(results="results") -> None:
+    """Per model of a map family (make map): the AI points where each prediction is
+    within 10 % of the network, and for (iv) how many of those it converged at."""
+    paths = sorted((Path(results) / "map").glob("*/map.json"))
+    if not paths:
+        return
+    print("| model | AI points / points of the map | "
+          + " | ".join(f"{q.label}: within 10 %" for q in PREDICTORS) + " |")
+    print("|---|---|" + "---|" * len(PREDICTORS))
+    for path in paths:
+        s = json.loads(path.read_text())["summary"]
+        cells = []
+        for p in PREDICTORS:
+            q = s["predictions"][p.key]
+            cells.append(f"{q['n_within_ai']} of {s['points_ai']}" + (
+                f" (at converged AI points: {q['n_within_ai_converged']} of "
+                f"{s['points_ai_selfconsistent_converged']})"
+                if "n_within_ai_converged" in q else ""))
+        print(f"| {path.parent.name} | {s['points_ai']} of {s['points']} | "
+              + " | ".join(cells) + " |")
+
+
 TABLES = (fi_table, network_table, balanced_state_table, theory_table, diagnostics_table,
-          threshold_errors, feedback_table, selfconsistent_table, map_table)
+          threshold_errors, feedback_table, selfconsistent_table, map_table, where_table)
 
 if __name__ == "__main__":
     for k, table in enumerate(TABLES):

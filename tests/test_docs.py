@@ -103,6 +103,28 @@ def test_tables_in_readme_and_docs_are_copies_of_the_generated_ones():
         assert m.group(3).count("\n|") >= 2, f"{page.name}: table {key} is empty"
 
 
+# the pages whose readings of the results quote numbers: every percentage in their prose
+# is one of the generated tables they show (docs/network.md's mean-driven presets are
+# measurements of 0.1.0, labelled so there, and docs/theory.md quotes tolerances)
+READINGS = [ROOT / "README.md", *(ROOT / "docs" / f"{name}.md"
+                                  for name in ("results", "map", "adaptation", "models"))]
+PERCENT = r"(\d+(?:\.\d+)?)(?:–(\d+(?:\.\d+)?))? %"
+
+
+@pytest.mark.parametrize("page", READINGS, ids=lambda p: p.name)
+def test_every_percentage_in_a_reading_is_in_the_tables_it_shows(page):
+    """A number in the prose that is not in a generated table on the page is a
+    hand-pasted number that can drift from the run (both ends of a range are checked)."""
+    text = page.read_text()
+    tables = " ".join(m.group(3) for m in BLOCK.finditer(text))
+    shown = {x for m in re.finditer(PERCENT, tables) for x in m.groups() if x}
+    words = "\n".join(line for line in prose(BLOCK.sub("", text)).splitlines()
+                      if not line.startswith("|"))
+    stray = [(x, words[max(0, m.start() - 50):m.end()]) for m in re.finditer(PERCENT, words)
+             for x in m.groups() if x and x not in shown]
+    assert not stray, f"{page.name}: percentages in its prose that no table on it shows: {stray}"
+
+
 def test_generated_answer_states_what_each_prediction_uses():
     """The README's words on each prediction are the registry's: (i) W, W_ext, theta,
     beta, v_theta; (ii) the LIF rate with Campbell moments, none of the derived

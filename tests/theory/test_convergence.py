@@ -43,6 +43,15 @@ def test_an_extrapolated_root_never_converges():
     assert convergence.rate_settled(gens)
 
 
+def test_a_loop_that_did_not_converge_says_which_test_failed():
+    gens = _gens([10.0, 10.6, 10.85, 11.1, 11.35], psd_change=0.3)
+    assert convergence.unsettled(gens, TOL) == ["r* trend 10.85 → 11.35 Hz",
+                                                "psd changed 0.30 > 0.15"]
+    assert convergence.unsettled(_gens([9.0, 10.0], cv_change=0.2), TOL) == [
+        "r* stepped 9.00 → 10.00 Hz, intervals apart", "cv changed 0.20 > 0.1"]
+    assert convergence.unsettled(_gens([9.0, 9.05, 9.0]), TOL) == []
+
+
 def test_cv_and_spectrum_must_settle_too():
     assert not convergence.converged(_gens([9.0, 9.0, 9.0], cv_change=0.2), TOL)
     assert not convergence.converged(_gens([9.0, 9.0, 9.0], psd_change=0.2), TOL)

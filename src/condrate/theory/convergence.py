@@ -94,38 +94,60 @@ def _spectrum_change(psd, previous) -> float | None:
     return float(np.linalg.norm(psd[k] - old[k]) / np.linalg.norm(old[k]))
 
 
-def rate_settled(gens: list[dict]) -> bool:
-    """r* has settled within the generations' own noise: the last two roots were
-    bracketed (never an extrapolation) and their bootstrap intervals overlap (the step
-    between them is no larger than their noise), and the last three roots show no trend
-    (a monotone run of three whose total change exceeds the last interval's
-    half-width)."""
-    if len(gens) < 2 or not (gens[-1]["bracketed"] and gens[-2]["bracketed"]):
-        return False
+def rate_unsettled(gens: list[dict]) -> list[str]:
+    """Why r* has not settled within the generations' own noise (empty: it has): the
+    last two roots must be bracketed (never an extrapolation) and their bootstrap
+    intervals overlap (the step between them no larger than their noise), and the last
+    three roots show no trend (a monotone run of three whose total change exceeds the
+    last interval's half-width)."""
+    if len(gens) < 2:
+        return ["one generation"]
+    if not (gens[-1]["bracketed"] and gens[-2]["bracketed"]):
+        return ["r* extrapolated"]
+    reasons = []
     (a0, a1), (b0, b1) = gens[-2]["root_interval_Hz"], gens[-1]["root_interval_Hz"]
     if a0 > b1 or b0 > a1:
-        return False
+        reasons.append(f"r* stepped {gens[-2]['root_Hz']:.2f} → {gens[-1]['root_Hz']:.2f} Hz, "
+                       "intervals apart")
     if len(gens) >= 3:
         r = [g["root_Hz"] for g in gens[-3:]]
         monotone = (r[0] < r[1] < r[2]) or (r[0] > r[1] > r[2])
         if monotone and abs(r[2] - r[0]) > (b1 - b0) / 2:
-            return False
-    return True
+            reasons.append(f"r* trend {r[0]:.2f} → {r[2]:.2f} Hz")
+    return reasons
+
+
+def rate_settled(gens: list[dict]) -> bool:
+    """r* has settled within the generations' own noise (rate_unsettled gives why not)."""
+    return not rate_unsettled(gens)
+
+
+def unsettled(gens: list[dict], tol: dict) -> list[str]:
+    """Why the loop has not converged at one external rate (empty: it has): r* not
+    settled (rate_unsettled), or the output's ISI CV or spectrum changed by more than
+    its tolerance in the last step (gens: the generations' history records)."""
+    reasons = rate_unsettled(gens)
+    if len(gens) < 2:
+        return reasons
+    gen = gens[-1]
+    for key, change in (("cv", "cv_change"), ("psd", "psd_change")):
+        x = gen.get(change)
+        if x is None:
+            reasons.append(f"{key} change unknown")
+        elif x > tol[key]:
+            reasons.append(f"{key} changed {x:.2f} > {tol[key]:g}")
+    return reasons
 
 
 def converged(gens: list[dict], tol: dict) -> bool:
-    """The loop converged at one external rate: r* settled within the generations' own
-    noise (rate_settled), and the output's ISI CV and spectrum changed by less than
-    their tolerances in the last step (gens: the generations' history records)."""
-    gen = gens[-1]
-    changes = (gen["cv_change"], gen["psd_change"])
-    return rate_settled(gens) and all(x is not None and x <= t for x, t in
-                                      zip(changes, (tol["cv"], tol["psd"])))
+    """The loop converged at one external rate (unsettled gives why not)."""
+    return not unsettled(gens, tol)
 
 
 def predictions(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[dict]:
     """Per external rate: the last generation's r* with its bootstrap interval, CV and
-    Fano, converged or not (converged), and the history behind them. An r* that the last
+    Fano, converged or not (converged; not_converged: the tests it failed, in words), and
+    the history behind them. An r* that the last
     ladder did not bracket is an extrapolation: ``bracketed`` is false, and it is never
     converged (the closed-loop predictions report no rate there)."""
     last, st = specs[-1], stats[-1]
@@ -133,12 +155,13 @@ def predictions(specs: list[dict], stats: list[dict], spectra: list[list]) -> li
     out = []
     for a, h in enumerate(history(specs, stats, spectra)):
         gen = h["generations"][-1]
+        reasons = unsettled(h["generations"], tol)
         start = {"start_Hz": h["start_Hz"]} if "start_Hz" in h else {}
         out.append(start | {
             "nu_ext_Hz": h["nu_ext_Hz"], "rate_Hz": gen["root_Hz"],
             "rate_interval_Hz": gen["root_interval_Hz"],
             "cv_isi": gen["cv_isi"], "fano": gen["fano"], "bracketed": gen["bracketed"],
-            "converged": converged(h["generations"], tol), "history": h["generations"],
+            "converged": not reasons, "not_converged": reasons, "history": h["generations"],
         })
     return out
 
