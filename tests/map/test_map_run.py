@@ -60,3 +60,33 @@ def test_tiny_map_metadata_and_figure(tiny_map):
                                                    "selfconsistent"}
     for ext in ("pdf", "png"):
         assert Path(work, "results", "figures", f"map_{MODEL}.{ext}").stat().st_size > 10_000
+
+
+def test_the_where_table_counts_the_ai_points_of_the_map_csv(tiny_map):
+    """docs/summary_tables.where_table (the README's answer to "where do the derived
+    equations hold", per family) against a count over map.csv's rows: AI points, and per
+    prediction the AI points within 10 % (for (iv) also those where it converged)."""
+    import contextlib
+    import io
+    import sys
+
+    sys.path.insert(0, str(ROOT / "docs"))
+    import summary_tables
+
+    work = tiny_map[0]
+    with open(Path(work, "results", "map", MODEL, "map.csv")) as fh:
+        rows = [r for r in csv.DictReader(fh) if r["asynchronous_irregular"] == "True"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        summary_tables.where_table(str(Path(work, "results")))
+    line = next(x for x in out.getvalue().splitlines() if x.startswith(f"| {MODEL} |"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[1] == f"{len(rows)} of 4"
+    firing = [r for r in rows if float(r["rate_E_Hz"]) >= 1.0]  # errors count from 1 Hz
+    for cell, key in zip(cells[2:], ("linear", "fluct", "semianalytic", "selfconsistent")):
+        within = [r for r in firing
+                  if r[f"{key}_rel_error"] and float(r[f"{key}_rel_error"]) <= 0.1]
+        assert cell.startswith(f"{len(within)} of {len(rows)}"), (key, cell)
+    converged = [r for r in firing if r["selfconsistent_converged"] == "True"]
+    within = [r for r in converged if float(r["selfconsistent_rel_error"]) <= 0.1]
+    assert cells[5].endswith(f"(at converged AI points: {len(within)} of {len(converged)})")
