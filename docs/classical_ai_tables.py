@@ -52,7 +52,7 @@ def regime(results: Path) -> str:
              "|---|---|---|---|---|---|"]
     for path in sorted((results / "map").glob("*/map.csv")):
         c = read_csv(path)
-        ai = np.asarray(c["asynchronous_irregular"], bool)
+        ai = np.array([str(x) == "True" for x in c["asynchronous_irregular"]])  # csv text
 
         def at(col):
             return [x for x, a in zip(c[col], ai) if a]

@@ -218,3 +218,37 @@ def test_every_preset_target_runs_the_workflow_on_its_config():
                              capture_output=True, text=True, check=True).stdout
         assert f"--directory results/presets/{preset} --workflow-profile" in out, preset
         assert f"config/{preset}.yaml" in out, preset
+
+
+def map_counts(name: str) -> dict:
+    """{(model, numeral): (within 10 % at AI points, AI points, converged AI points or
+    None)} of a generated map block (summary.md's)."""
+    out = {}
+    for line in generated_blocks()[(name, "map")].splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        k, n = map(int, re.match(r"(\d+) of (\d+)", cells[3]).groups())
+        conv = re.search(r"converged: \d+ of (\d+)", cells[3])
+        out[(cells[0], cells[1].split()[0])] = (k, n, int(conv.group(1)) if conv else None)
+    return out
+
+
+def test_the_readme_verdict_on_where_the_equations_hold_follows_the_map_tables():
+    """The README's reading of the two map families, against their generated tables."""
+    text = " ".join(README.split())
+    classical, default = map_counts("classical_ai"), map_counts("default")
+    models = ("iaf_cond_exp", "glif_cond", "hh_cond_exp_traub")
+    iv = ", ".join(f"{classical[(m, '(iv)')][0]} of {classical[(m, '(iv)')][1]}"
+                   for m in models[:2]) + " and {} of {}".format(*classical[(models[2], "(iv)")][:2])
+    assert f"(iv) is within 10 % at {iv} AI points" in text
+    for m in models[:2]:  # (ii): about half classically, almost nowhere by default
+        k, n, _ = classical[(m, "(ii)")]
+        assert 0.35 <= k / n <= 0.65, (m, k, n)
+        assert default[(m, "(ii)")][0] <= 2
+        k, n, conv = default[(m, "(iv)")]  # (iv) by default: half, mostly unconverged
+        assert 0.4 <= k / n <= 0.6 and conv < n / 2, (m, k, n, conv)
+    for table in (classical, default):  # (i) at few points of either family
+        assert all(table[(m, "(i)")][0] <= 0.25 * table[(m, "(i)")][1] for m in models)
+    # (iii) only for iaf_cond_exp in the classical family
+    assert classical[("iaf_cond_exp", "(iii)")][0] > 0
+    assert all(t[(m, "(iii)")][0] == 0 for t in (classical, default) for m in models
+               if (t, m) != (classical, "iaf_cond_exp"))
