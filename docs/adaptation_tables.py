@@ -142,15 +142,11 @@ def main(work="results/presets/adaptation") -> None:
     summary = results / "summary.md"
     text = (summary.read_text().rstrip() + "\n\n" if summary.exists() else "") + (
             "# Adapting neurons: steady-state f-I predicted from the reference neuron and the "
-            "averaged variable (generated: python docs/adaptation_tables.py)\n\n"
-            f"<!-- table:steady_state -->\n" + "\n".join(steady_state(results))
-            + "\n<!-- /table -->\n\n<!-- table:step_response -->\n"
-            + "\n".join(step_response(results)) + "\n<!-- /table -->\n\n<!-- table:initial -->\n"
-            + "\n".join(initial(results)) + "\n<!-- /table -->\n")
-    if (results / "fi").is_dir():
-        text += "\n<!-- table:fits -->\n" + "\n".join(fits(results)) + "\n<!-- /table -->\n"
-    if (results / "theory").is_dir():
-        text += "\n<!-- table:ablation -->\n" + "\n".join(ablation(results)) + "\n<!-- /table -->\n"
+            "averaged variable (generated: python docs/adaptation_tables.py)\n\n")
+    tables = [steady_state, step_response, initial,
+              *([fits] if (results / "fi").is_dir() else []),
+              *([ablation] if (results / "theory").is_dir() else [])]
+    text += "\n".join(generate.block(table.__name__, "\n".join(table(results))) for table in tables)
     (generate.TABLES / "adaptation.md").write_text(text)
     generate.copy_figures(Path(work), only={"paper_adaptation.png"})
     for page in generate.sync():

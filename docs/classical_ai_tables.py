@@ -5,15 +5,13 @@ README.md and docs/ (as docs/generate.py does for the default run).
     python docs/classical_ai_tables.py [DIR]   (make classical-ai; DIR holds that run)
 
 docs/tables/classical_ai.md is the run's results/summary.md (its answer, with the map's
-counts) and three blocks of the map: ``map_table`` and ``where_table`` (the same tables
-as the default family's, docs/summary_tables.py) and ``regime`` (per model, the state
+counts) and two blocks of the map: ``map_table`` (the same table as the default
+family's, docs/summary_tables.py) and ``regime`` (per model, the state
 the family's points reach: rates, and over the AI points ISI CV, Fano factor and
 (μ − θ)/σ with both thresholds). The map figures are copied as
 docs/figures/classical_ai_map_<model>.png.
 """
 
-import contextlib
-import io
 import shutil
 import sys
 from pathlib import Path
@@ -25,17 +23,6 @@ import summary_tables
 from condrate.io import read_csv
 
 PREFIX = "classical_ai_"   # of its figures in docs/figures/ (generate.PRESET_FIGURES)
-
-
-def block(name: str, text: str) -> str:
-    return f"<!-- table:{name} -->\n{text.strip()}\n<!-- /table -->\n"
-
-
-def printed(table, results: Path) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        table(str(results))
-    return out.getvalue()
 
 
 def span(values, fmt: str) -> str:
@@ -71,11 +58,11 @@ def main(work="results/presets/classical_ai") -> None:
     summary = results / "summary.md"
     if not summary.exists() or not list((results / "map").glob("*/map.json")):
         raise SystemExit(f"{results}: no summary.md or map; run make classical-ai first")
+    blocks = {"map_table": generate.printed(summary_tables.map_table, results),
+              "regime": regime(results)}
     text = (summary.read_text().rstrip() + "\n\n## The classical-AI family of the validity map "
             "(docs/classical_ai_tables.py)\n\n"
-            + block("map_table", printed(summary_tables.map_table, results)) + "\n"
-            + block("where_table", printed(summary_tables.where_table, results)) + "\n"
-            + block("regime", regime(results)))
+            + "\n".join(generate.block(name, b) for name, b in blocks.items()))
     (generate.TABLES / "classical_ai.md").write_text(text)
     for path in sorted((results / "figures").glob("map_*.png")):
         shutil.copyfile(path, generate.DOCS / "figures" / f"{PREFIX}{path.name}")

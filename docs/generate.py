@@ -28,16 +28,26 @@ COPY = re.compile(r"(<!-- table:([\w.-]+)/([\w.-]+) -->\n)(.*?)(<!-- /table -->)
 BLOCK = re.compile(r"<!-- table:([\w.-]+) -->\n(.*?)<!-- /table -->", re.S)
 
 
+def block(name: str, text: str) -> str:
+    """``text`` as the generated block NAME (what the pages copy as FILE/NAME)."""
+    return f"<!-- table:{name} -->\n{text.strip()}\n<!-- /table -->\n"
+
+
+def printed(table, results: Path) -> str:
+    """What a table function of docs/summary_tables.py prints for a run's results."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        table(str(results))
+    return out.getvalue()
+
+
 def detail_tables(results: Path) -> str:
     """Every table of docs/summary_tables.py as a named block."""
     parts = ["# Detail tables of the default run (generated: python docs/generate.py)\n"]
     for table in summary_tables.TABLES:
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            table(str(results))
-        if out.getvalue().strip():
-            parts.append(f"<!-- table:{table.__name__} -->\n{out.getvalue().strip()}\n"
-                         "<!-- /table -->\n")
+        text = printed(table, results)
+        if text.strip():
+            parts.append(block(table.__name__, text))
     return "\n".join(parts)
 
 

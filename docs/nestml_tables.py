@@ -25,10 +25,6 @@ A_CURRENT, NO_A = "hh_a_current", "hh_a_current_gA0"
 TWIN_BAND_HZ = (10.0, 200.0)   # where the f-I rates are compared (issue 23's band)
 
 
-def block(name: str, lines: list) -> str:
-    return f"<!-- table:{name} -->\n" + "\n".join(lines) + "\n<!-- /table -->\n"
-
-
 def deterministic_rates(results: Path, model: str) -> dict:
     c = read_csv(results / "fi" / model / "fi_curves.csv")
     det = np.asarray(c["condition"]) == "deterministic"
@@ -114,7 +110,7 @@ def main(work="results/presets/nestml") -> None:
     if not summary.exists():
         raise SystemExit(f"{summary} is missing: run make nestml first")
     text = summary.read_text().rstrip() + "\n\n## The NESTML neurons (docs/nestml_tables.py)\n\n"
-    text += "\n".join(block(name, table(results)) for name, table in
+    text += "\n".join(generate.block(name, "\n".join(table(results))) for name, table in
                       (("twin_fi", twin_fi), ("twin_network", twin_network),
                        ("a_current_onset", a_current_onset),
                        ("a_current_answer", a_current_answer)))

@@ -265,30 +265,8 @@ def map_table(results="results") -> None:
                   f"{q['n_within_ai']} of {s['points_ai']} | " + " | ".join(cells) + " |")
 
 
-def where_table(results="results") -> None:
-    """Per model of a map family (make map): the AI points where each prediction is
-    within 10 % of the network, and for (iv) how many of those it converged at."""
-    paths = sorted((Path(results) / "map").glob("*/map.json"))
-    if not paths:
-        return
-    print("| model | AI points / points of the map | "
-          + " | ".join(f"{q.label}: within 10 %" for q in PREDICTORS) + " |")
-    print("|---|---|" + "---|" * len(PREDICTORS))
-    for path in paths:
-        s = json.loads(path.read_text())["summary"]
-        cells = []
-        for p in PREDICTORS:
-            q = s["predictions"][p.key]
-            cells.append(f"{q['n_within_ai']} of {s['points_ai']}" + (
-                f" (at converged AI points: {q['n_within_ai_converged']} of "
-                f"{s['points_ai_selfconsistent_converged']})"
-                if "n_within_ai_converged" in q else ""))
-        print(f"| {path.parent.name} | {s['points_ai']} of {s['points']} | "
-              + " | ".join(cells) + " |")
-
-
 TABLES = (fi_table, network_table, balanced_state_table, theory_table, diagnostics_table,
-          threshold_errors, feedback_table, selfconsistent_table, map_table, where_table)
+          threshold_errors, feedback_table, selfconsistent_table, map_table)
 
 if __name__ == "__main__":
     for k, table in enumerate(TABLES):

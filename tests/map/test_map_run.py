@@ -62,31 +62,32 @@ def test_tiny_map_metadata_and_figure(tiny_map):
         assert Path(work, "results", "figures", f"map_{MODEL}.{ext}").stat().st_size > 10_000
 
 
-def test_the_where_table_counts_the_ai_points_of_the_map_csv(tiny_map):
-    """docs/summary_tables.where_table (the README's answer to "where do the derived
-    equations hold", per family) against a count over map.csv's rows: AI points, and per
-    prediction the AI points within 10 % (for (iv) also those where it converged)."""
-    import contextlib
-    import io
-    import sys
-
-    sys.path.insert(0, str(ROOT / "docs"))
-    import summary_tables
+def test_the_answers_map_table_counts_what_map_csv_holds(tiny_map):
+    """summary.md's map table (the one the README shows for each family) against a count
+    over map.csv's rows: per prediction the firing points and the AI points within 10 %,
+    and for (iv) the AI points within 10 % among those where it converged."""
+    from condrate.theory.predictors import PREDICTORS
 
     work = tiny_map[0]
     with open(Path(work, "results", "map", MODEL, "map.csv")) as fh:
-        rows = [r for r in csv.DictReader(fh) if r["asynchronous_irregular"] == "True"]
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        summary_tables.where_table(str(Path(work, "results")))
-    line = next(x for x in out.getvalue().splitlines() if x.startswith(f"| {MODEL} |"))
-    cells = [c.strip() for c in line.strip("|").split("|")]
-    assert cells[1] == f"{len(rows)} of 4"
+        rows = list(csv.DictReader(fh))
     firing = [r for r in rows if float(r["rate_E_Hz"]) >= 1.0]  # errors count from 1 Hz
-    for cell, key in zip(cells[2:], ("linear", "fluct", "semianalytic", "selfconsistent")):
-        within = [r for r in firing
-                  if r[f"{key}_rel_error"] and float(r[f"{key}_rel_error"]) <= 0.1]
-        assert cell.startswith(f"{len(within)} of {len(rows)}"), (key, cell)
-    converged = [r for r in firing if r["selfconsistent_converged"] == "True"]
-    within = [r for r in converged if float(r["selfconsistent_rel_error"]) <= 0.1]
-    assert cells[5].endswith(f"(at converged AI points: {len(within)} of {len(converged)})")
+    ai = [r for r in rows if r["asynchronous_irregular"] == "True"]
+    text = Path(work, "results", "summary.md").read_text()
+    table = text[text.index("<!-- table:map -->"):text.index("<!-- /table -->",
+                                                             text.index("<!-- table:map -->"))]
+    cells = {c[1]: c for c in ([x.strip() for x in line.strip("|").split("|")]
+                               for line in table.splitlines() if line.startswith(f"| {MODEL} |"))}
+
+    def within(group, key):
+        return [r for r in group if r in firing and r[f"{key}_rel_error"]
+                and float(r[f"{key}_rel_error"]) <= 0.1]
+
+    for p in PREDICTORS:
+        row = cells[p.heading]
+        assert row[2].startswith(f"{len(within(firing, p.key))} of {len(firing)}"), (p.key, row)
+        assert row[3].startswith(f"{len(within(ai, p.key))} of {len(ai)}"), (p.key, row)
+    converged = [r for r in ai if r in firing and r["selfconsistent_converged"] == "True"]
+    loop = next(p for p in PREDICTORS if p.key == "selfconsistent")
+    assert cells[loop.heading][3].endswith(
+        f"(converged: {len(within(converged, 'selfconsistent'))} of {len(converged)})")

@@ -17,13 +17,13 @@ def _gens(roots, halfwidth=0.3, bracketed=True, cv_change=0.02, psd_change=0.05)
 
 def test_a_loop_that_settles_within_its_noise_converges():
     gens = _gens([10.0, 8.0, 9.1, 8.9, 9.05])
-    assert convergence.rate_settled(gens) and convergence.converged(gens, TOL)
+    assert not convergence.rate_unsettled(gens) and not convergence.unsettled(gens, TOL)
 
 
 def test_an_oscillating_loop_does_not_converge():
     # successive roots 1 Hz apart with intervals of +-0.3 Hz
     gens = _gens([9.0, 10.0, 9.0, 10.0, 9.0])
-    assert not convergence.rate_settled(gens)
+    assert convergence.rate_unsettled(gens)
 
 
 def test_a_drifting_loop_does_not_converge_even_in_small_steps():
@@ -31,16 +31,16 @@ def test_a_drifting_loop_does_not_converge_even_in_small_steps():
     # whose total change (0.5 Hz) exceeds the half-width (0.3 Hz)
     gens = _gens([10.0, 10.6, 10.85, 11.1, 11.35])
     assert all(abs(b["root_Hz"] - a["root_Hz"]) < 0.6 for a, b in zip(gens[2:], gens[3:]))
-    assert not convergence.rate_settled(gens)
+    assert convergence.rate_unsettled(gens)
     # the same small steps without a trend converge
-    assert convergence.rate_settled(_gens([10.0, 10.6, 10.85, 11.1, 10.9]))
+    assert not convergence.rate_unsettled(_gens([10.0, 10.6, 10.85, 11.1, 10.9]))
 
 
 def test_an_extrapolated_root_never_converges():
     gens = _gens([9.0, 9.0, 9.0], bracketed=False)
-    assert not convergence.rate_settled(gens)
+    assert convergence.rate_unsettled(gens)
     gens[-1]["bracketed"] = gens[-2]["bracketed"] = True
-    assert convergence.rate_settled(gens)
+    assert not convergence.rate_unsettled(gens)
 
 
 def test_a_loop_that_did_not_converge_says_which_test_failed():
@@ -53,9 +53,9 @@ def test_a_loop_that_did_not_converge_says_which_test_failed():
 
 
 def test_cv_and_spectrum_must_settle_too():
-    assert not convergence.converged(_gens([9.0, 9.0, 9.0], cv_change=0.2), TOL)
-    assert not convergence.converged(_gens([9.0, 9.0, 9.0], psd_change=0.2), TOL)
-    assert not convergence.converged(_gens([9.0]), TOL)  # one generation cannot settle
+    assert convergence.unsettled(_gens([9.0, 9.0, 9.0], cv_change=0.2), TOL)
+    assert convergence.unsettled(_gens([9.0, 9.0, 9.0], psd_change=0.2), TOL)
+    assert convergence.unsettled(_gens([9.0]), TOL)  # one generation cannot settle
 
 
 def _prediction(nu, rate, half, start=None):

@@ -117,11 +117,6 @@ def rate_unsettled(gens: list[dict]) -> list[str]:
     return reasons
 
 
-def rate_settled(gens: list[dict]) -> bool:
-    """r* has settled within the generations' own noise (rate_unsettled gives why not)."""
-    return not rate_unsettled(gens)
-
-
 def unsettled(gens: list[dict], tol: dict) -> list[str]:
     """Why the loop has not converged at one external rate (empty: it has): r* not
     settled (rate_unsettled), or the output's ISI CV or spectrum changed by more than
@@ -137,11 +132,6 @@ def unsettled(gens: list[dict], tol: dict) -> list[str]:
         elif x > tol[key]:
             reasons.append(f"{key} changed {x:.2f} > {tol[key]:g}")
     return reasons
-
-
-def converged(gens: list[dict], tol: dict) -> bool:
-    """The loop converged at one external rate (unsettled gives why not)."""
-    return not unsettled(gens, tol)
 
 
 def predictions(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[dict]:
