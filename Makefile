@@ -23,7 +23,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 # Presets: `make preset-NAME` runs config/NAME.yaml (or PRESET_NAME's files) in
 # results/presets/NAME/ (a preset's neuron or network differs from the default's, and
 # results paths carry no study name).
-PRESETS := classical_ai mean_driven mean_driven_hh aeif fixed_step large nestml adaptation
+PRESETS := classical_ai mean_driven mean_driven_hh aeif fixed_step large nestml adaptation rs_fs_adex
 PRESET_mean_driven_hh := config/mean_driven.yaml config/mean_driven_hh.yaml
 
 .PHONY: help setup run tiny dry-run map paper report export tables unlock test test-quick \

@@ -25,7 +25,8 @@ def test_default_and_tiny_configs_are_valid(default_config, tiny_config, nest_pa
 
 @pytest.mark.parametrize("preset", ["aeif.yaml", "brainpy_ei.yaml", "classical_ai.yaml",
                                     "mean_driven.yaml", "mean_driven.yaml mean_driven_hh.yaml",
-                                    "large.yaml", "fixed_step.yaml", "two_vps.yaml", "nestml.yaml", "adaptation.yaml"])
+                                    "large.yaml", "fixed_step.yaml", "two_vps.yaml", "nestml.yaml", "adaptation.yaml",
+                                    "rs_fs_adex.yaml"])
 def test_presets_merged_on_the_default_are_valid(default_config, nest_params, preset):
     """Presets are --configfile'd on top of config/config.yaml (a deep merge, file by
     file, as Makefile's targets give them)."""
@@ -321,3 +322,41 @@ def test_a_spec_sees_only_its_own_models_entries(default_config):
     grown["fi"]["per_model"]["iaf_cond_exp"]["drive_mV"]["num"] = 7
     assert model_view(grown, "glif_cond_asc", names) == view
     assert model_view(grown, "aeif_cond_exp", names) != model_view(part, "aeif_cond_exp", names)
+
+
+def rs_fs_config(default_config):
+    from snakemake.utils import update_config
+
+    update_config(default_config, load_yaml(ROOT / "config" / "rs_fs_adex.yaml"))
+    return default_config
+
+
+def test_a_two_model_network_refuses_the_theory_stage(default_config):
+    """The theory's predictions take E and I of one model (r_E = r_I): a two-model
+    network (the RS-FS preset) with the theory stage is refused, naming both models
+    and the stages it can run."""
+    config = rs_fs_config(default_config)
+    config["stages"] = ["fi", "network", "theory"]
+    message = errors_of(config)
+    assert "stages: theory" in message and "'adex_fs_zerlaut'" in message
+    assert "run it with stages [fi, network]" in message
+
+
+def test_a_two_model_networks_inhibitory_model_must_exist_and_share_the_synapses(
+        tmp_path, default_config):
+    """inhibitory_model names a model file whose synapses (shape, recorded conductance,
+    port) and recorded potential are the E model's; the file and key are named."""
+    import shutil
+
+    folder = tmp_path / "models"
+    shutil.copytree(ROOT / "models", folder)
+    config = rs_fs_config(default_config)
+    config["models_dir"] = str(folder)
+    net = load_yaml(folder / "rs_fs_network.yaml")
+    for other, expected in (("adex_fs_nowhere", "no model file"),
+                            ("glif_cond", "'glif_cond' has excitatory synapses (alpha")):
+        net["per_model"]["adex_rs_zerlaut"]["inhibitory_model"] = other
+        (folder / "rs_fs_network.yaml").write_text(yaml.safe_dump(net))
+        message = errors_of(config)
+        assert "rs_fs_network.yaml: per_model.adex_rs_zerlaut.inhibitory_model" in message
+        assert expected in message

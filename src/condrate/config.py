@@ -232,9 +232,42 @@ def network_errors(config: dict, root=".") -> list[str]:
         return out
     per_model = yaml.safe_load((Path(root) / path).read_text()).get("per_model", {})
     for m in net.get("models", config["models"]):
-        if per_model_entry(per_model, Path(root) / config["models_dir"], m) is None:
+        entry = per_model_entry(per_model, Path(root) / config["models_dir"], m)
+        if entry is None:
             out.append(f"network.models: {path} has no per_model entry for '{m}' nor for "
                        "a model it extends (its G_E, G_I, G_ext)")
+        elif entry.get("inhibitory_model") is not None:
+            out += two_model_errors(config, m, entry["inhibitory_model"], path, root)
+    return out
+
+
+def two_model_errors(config: dict, model: str, inhibitory: str, path, root=".") -> list[str]:
+    """A two-model network (``inhibitory_model`` in the network file's entry of
+    ``model``): the I population's model exists, shares the E model's synapses (one
+    set of conductances, one multimeter for both), and the theory stage, whose
+    predictions need E and I of one model, does not run on it (the map refuses it when
+    asked for: workflow/rules/targets.smk)."""
+    where = f"{path}: per_model.{model}.inhibitory_model"
+    if inhibitory not in neuron_models(Path(root) / config["models_dir"]):
+        return [f"{where}: no model file {config['models_dir']}/{inhibitory}.yaml"]
+    try:
+        e, i = (model_from_config(config, name, root) for name in (model, inhibitory))
+    except ConfigError as err:
+        return [f"{where}: {err}"]
+    out = []
+    for kind in ("excitatory", "inhibitory"):
+        a, b = getattr(e, kind), getattr(i, kind)
+        if (a.shape, a.recordable, a.receptor_type) != (b.shape, b.recordable, b.receptor_type):
+            out.append(f"{where}: '{inhibitory}' has {kind} synapses ({b.shape}, {b.recordable}, "
+                       f"port {b.receptor_type}) unlike '{model}' ({a.shape}, {a.recordable}, "
+                       f"port {a.receptor_type}); a two-model network needs the same")
+    if e.membrane_potential != i.membrane_potential:
+        out.append(f"{where}: '{inhibitory}' records its potential as {i.membrane_potential}, "
+                   f"'{model}' as {e.membrane_potential}; a two-model network needs the same")
+    if "theory" in config.get("stages", ["fi", "network", "theory"]):
+        out.append(f"stages: theory predicts a network whose E and I neurons are one model "
+                   f"(r_E = r_I from one f-I fit); the network of '{model}' has two (E "
+                   f"'{model}', I '{inhibitory}'): run it with stages [fi, network]")
     return out
 
 
@@ -298,19 +331,20 @@ def validate(config: dict, schema_path, nest_params=None, root=".", node_models=
     return config
 
 
-def model_view(part, model: str, model_names):
+def model_view(part, model: str, model_names, also=()):
     """``part`` of the config as one model's run sees it: every mapping keyed by model
     names (fi.per_model, model_params, adaptation.step.drive_mV, ...) keeps only
     ``model``'s entry, and every ``models`` list only ``model``. A spec records this
     view, so that adding or changing another model's entry changes none of its bytes and
-    reruns none of its jobs. model_names: every model of models_dir."""
-    names = set(model_names)
+    reruns none of its jobs. model_names: every model of models_dir; also: models whose
+    entries the run needs too (a two-model network's I model), kept in the mappings."""
+    names, keep = set(model_names), {model, *also}
 
     def view(node):
         if not isinstance(node, dict):
             return node
         if node and set(node) <= names:
-            return {k: view(v) for k, v in node.items() if k == model}
+            return {k: view(v) for k, v in node.items() if k in keep}
         return {k: ([m for m in v if m == model] if k == "models" and isinstance(v, list)
                     else view(v)) for k, v in node.items()}
 

@@ -75,10 +75,12 @@ def write_spec(path: str, config: dict, root, spec, model_file, network_file=Non
 
     model_file, network_file: the parameter files (inputs of the rule, so that a change
     reruns it; the spec reads them through the config; so are the files a variant
-    extends, base_model_files); inputs: the experiment's own extra files
+    extends, base_model_files, and a two-model network's I model,
+    inhibitory_model_files); inputs: the experiment's own extra files
     (Experiment.inputs), passed on by name."""
     inputs.pop("nestml_module", None)  # an order-only input: the spec finds it by hash
     inputs.pop("base_model_files", None)
+    inputs.pop("inhibitory_model_files", None)  # a two-model network's I model (read via the config)
     exp, wildcards = match_path(path)
     model = wildcards.pop("model")
     write_json(spec, exp.spec(dict(config), model, root=root, **wildcards, **inputs))

@@ -196,3 +196,60 @@ def test_heterogeneous_current_is_drawn_per_neuron(tiny_config, tmp_path, model)
         assert seen["uniform"] == [120.0]
     else:
         assert len(seen["uniform"]) == 1
+
+
+_TWO_MODEL_PROBE = """
+import json, sys
+import nest
+from condrate.io import read_json
+from condrate.network import experiment as network
+from condrate.params import model_from_spec
+spec = read_json(sys.argv[1])
+nest.ResetKernel()
+nodes = network.build(nest, model_from_spec(spec), spec).neurons
+n_E = spec["network"]["N_E"]
+E, I = nodes[:n_E], nodes[n_E:]
+out = {p: {k: sorted(set(pop.get(k))) for k in ("Delta_T", "a", "b")} for p, pop in (("E", E), ("I", I))}
+for p, pop in (("E", E), ("I", I)):
+    out[p]["V_m_init"] = [min(pop.V_m), max(pop.V_m)]
+    out[p]["from_I"] = sorted(set(nest.GetConnections(source=I, target=pop).weight))
+    out[p]["indegree"] = len(nest.GetConnections(source=nodes, target=pop[:1]))
+print(json.dumps(out))
+"""
+
+
+def rs_fs_tiny(tiny_config):
+    """The RS-FS preset's two-model network at the tiny config's size and times."""
+    preset = load_yaml(ROOT / "config" / "rs_fs_adex.yaml")
+    tiny_config["models"] = preset["models"]
+    tiny_config["network"] |= {k: preset["network"][k] for k in
+                               ("name", "parameters", "K_E", "K_I", "K_ext", "nu_ext_Hz")}
+    tiny_config["network"] |= {"N_E": 800, "N_I": 200, "t_sim_ms": 1000.0, "t_warmup_ms": 500.0}
+    return tiny_config
+
+
+def test_a_two_model_network_builds_each_population_from_its_own_model(tmp_path, tiny_config):
+    """The RS-FS network: E neurons are the RS cell (Delta_T 2 mV, a 4 nS, b 20 pA), I
+    neurons the FS cell (Delta_T 0.5 mV, no adaptation), in NEST itself; both receive
+    the same inhibitory quantum (-5 nS, NEST's sign) and in-degrees; and in a run the
+    unadapting FS cells fire faster than the RS cells under the same input (with one
+    model for both the two rates are the same up to noise)."""
+    config = rs_fs_tiny(tiny_config)
+    spec = network.network_spec(config, "adex_rs_zerlaut", "rs_fs", ROOT)
+    assert spec["inhibitory"]["model"] == "adex_fs_zerlaut"
+    write_json(tmp_path / "spec.json", spec)
+    proc = subprocess.run([PYTHON, "-c", _TWO_MODEL_PROBE, str(tmp_path / "spec.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["E"]["Delta_T"] == [2.0] and seen["E"]["a"] == [4.0] and seen["E"]["b"] == [20.0]
+    assert seen["I"]["Delta_T"] == [0.5] and seen["I"]["a"] == [0.0] and seen["I"]["b"] == [0.0]
+    for p in ("E", "I"):
+        assert seen[p]["from_I"] == [-5.0]
+        assert seen[p]["indegree"] == 400 + 100  # K_E + K_I from the network's neurons
+        assert -65.0 <= seen[p]["V_m_init"][0] < seen[p]["V_m_init"][1] <= -50.0
+    st, out, sim = run_network(tmp_path, config, "adex_rs_zerlaut", "rs_fs", name="rsfs")
+    r_E, r_I = (st["populations"][p]["rate_Hz"] for p in ("E", "I"))
+    assert 0.2 < r_E < r_I / 2 and r_I < 60.0, (r_E, r_I)
+    manifest = read_json(sim / "manifest.json")
+    assert manifest["spikes_total"] == len(SpikeTrains.read(out).times_ms) > 1000

@@ -14,7 +14,7 @@ from condrate.nestrun import nestinfo
 from condrate.nestrun.launch import check_vp, default_launcher
 from condrate.params import model_file_chain, nestml_source, neuron_models
 from condrate.map.grid import map_models, map_selfconsistent_generations, point_names
-from condrate.network.experiment import sweep_runs
+from condrate.network.experiment import sweep_runs, two_model_networks
 
 ROOT = Path(workflow.basedir)
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -138,7 +138,11 @@ def stage_config(*sections):
 def spec_config(wildcards):
     """The sections of the experiment at {path}, as its model sees them (model_view)."""
     exp, values = experiments.match_path(wildcards.path)
-    return model_view(stage_config(*exp.sections), values["model"], MODEL_NAMES)
+    model = values["model"]
+    also = (
+        (TWO_MODEL[model],) if model in TWO_MODEL and "network" in exp.sections else ()
+    )
+    return model_view(stage_config(*exp.sections), model, MODEL_NAMES, also)
 
 
 def spec_inputs(wildcards):
@@ -152,5 +156,9 @@ def spec_inputs(wildcards):
         out["nestml_module"] = f"results/nestml/{values['model']}/module.json"
     if "network" in exp.sections:
         out["network_file"] = network_file(wildcards)
+        if values["model"] in TWO_MODEL:  # the I population's model and its bases
+            out["inhibitory_model_files"] = model_file_chain(
+                ROOT / config["models_dir"], TWO_MODEL[values["model"]]
+            )
     names = values | {"network": config.get("network", {}).get("name")}
     return out | experiments.extra_inputs(exp, names)

@@ -40,5 +40,4 @@ rule map_table:
 
 rule map:
     input:
-        expand("results/map/{model}/map.{ext}", model=MAP_MODELS, ext=("csv", "json")),
-        expand("results/figures/map_{model}.pdf", model=MAP_MODELS),
+        map_outputs,

@@ -247,6 +247,21 @@ def table_inputs(wildcards):
 MAP_MODELS = map_models(config) if "map" in config else []
 MAP_POINTS = point_names(config) if "map" in config else []
 MAP_ITERATED = "results/map/{model}/selfconsistent"
+TWO_MODEL = two_model_networks(config, ROOT)  # {model: its I population's model}
+
+
+def map_outputs(wildcards):
+    """The map's tables and figures; a clear error for a two-model network (the map's
+    predictions need E and I of one model)."""
+    two = {m: TWO_MODEL[m] for m in MAP_MODELS if m in TWO_MODEL}
+    if two:
+        raise ConfigError(
+            f"map.models: {sorted(two)} have two-model networks (E and I of different "
+            f"models: {two}); the map predicts networks of one model: name others in map.models"
+        )
+    return expand(
+        "results/map/{model}/map.{ext}", model=MAP_MODELS, ext=("csv", "json")
+    ) + expand("results/figures/map_{model}.pdf", model=MAP_MODELS)
 
 
 def map_point_files(name):

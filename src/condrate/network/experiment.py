@@ -4,6 +4,11 @@ Populations: N_E excitatory and N_I inhibitory neurons (4:1 by default), each ne
 receiving exactly K_E excitatory, K_I inhibitory and K_ext external Poisson inputs.
 Peak conductances scale as G_ref sqrt(K_ref/K) per pathway. All conductances are positive nS;
 the sign NEST needs for inhibition comes from params.nest_weight.
+
+Both populations are neurons of the study's model, unless the network file's entry of
+the model names an ``inhibitory_model`` (a two-model network, e.g. regular-spiking E and
+fast-spiking I cells): then the I population is that model's neurons, with the same
+synapses (config.network_errors checks that they match).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import yaml
 from ..criteria import inhibitory_indegree
 from ..errors import ConfigError
 from ..nestrun.recorders import spike_recorder
-from ..params import NeuronModel, model_spec, nest_weight
+from ..params import NeuronModel, model_from_spec, model_spec, nest_weight
 from ..protocol import Experiment, Nodes
 from .balance import step_times
 
@@ -33,13 +38,15 @@ def unit_value(entry, unit):
     return entry["value"]
 
 
-def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
+def derive(net_file: dict, model: NeuronModel, net: dict,
+           inhibitory: NeuronModel | None = None) -> dict:
     """All numbers the network build needs, from the parameter file and the config.
 
     net: the config's network section for one run (N_E, N_I, K_E, K_I, K_ext,
     nu_ext_Hz, t_sim_ms, ...; at a map point g_IE = G_I/G_E replaces the file's G_I).
     Returns peak conductances (nS) after 1/sqrt(K) scaling, delays (ms), initial-V_m
-    range (mV), external drive (Hz).
+    range (mV), external drive (Hz); for a two-model network (``inhibitory``: the I
+    population's model) also the I population's initial-V_m range.
     """
     p = net_file["per_model"][model.name]
     K_ref = unit_value(net_file["K_ref"], "1")
@@ -52,7 +59,7 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
     G_E = unit_value(p["G_E"], "nS")
     # a validity-map point sets the inhibition dominance g = G_I / G_E (condrate.map)
     G_I = G_E * net["g_IE"] if "g_IE" in net else unit_value(p["G_I"], "nS")
-    return {
+    out = {
         "G_EE_nS": G_E * scale["K_E"],
         "G_I_nS": G_I * scale["K_I"],
         "G_ext_nS": unit_value(p["G_ext"], "nS") * scale["K_ext"],
@@ -61,6 +68,10 @@ def derive(net_file: dict, model: NeuronModel, net: dict) -> dict:
         "ext_rate_total_Hz": net["K_ext"] * net["nu_ext_Hz"],
         "K_scale": scale,
     }
+    if inhibitory is not None:
+        span_I = inhibitory.V_top_mV - inhibitory.E_L_mV
+        out["V_m_init_I_mV"] = [inhibitory.E_L_mV + lo * span_I, inhibitory.E_L_mV + hi * span_I]
+    return out
 
 
 def constant_current(nest, model: NeuronModel, neurons, net: dict) -> None:
@@ -84,8 +95,11 @@ def constant_current(nest, model: NeuronModel, neurons, net: dict) -> None:
         nest.Connect(generators, neurons, "one_to_one")
 
 
-def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
+def create(nest, model: NeuronModel, net: dict, d: dict, sample: int,
+           inhibitory: NeuronModel | None = None):
     """Create populations, external drive and recorders. Returns a dict of node collections.
+
+    inhibitory: the I population's model in a two-model network (None: ``model``).
 
     The external input of each neuron is one Poisson process at K_ext * nu_ext (the
     superposition of K_ext independent Poisson inputs). With a ``step`` in the run,
@@ -93,10 +107,18 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
     (see balance.step_times).
     """
     E = nest.Create(model.nest_model, net["N_E"], params=model.nest_params())
-    I = nest.Create(model.nest_model, net["N_I"], params=model.nest_params())
-    neurons = E + I
-    neurons.set({model.membrane_potential: nest.random.uniform(*d["V_m_init_mV"])})
-    constant_current(nest, model, neurons, net)
+    if inhibitory is None:
+        I = nest.Create(model.nest_model, net["N_I"], params=model.nest_params())
+        neurons = E + I
+        neurons.set({model.membrane_potential: nest.random.uniform(*d["V_m_init_mV"])})
+        constant_current(nest, model, neurons, net)
+    else:  # each population from its own model's resting range, current and parameters
+        I = nest.Create(inhibitory.nest_model, net["N_I"], params=inhibitory.nest_params())
+        neurons = E + I
+        E.set({model.membrane_potential: nest.random.uniform(*d["V_m_init_mV"])})
+        I.set({inhibitory.membrane_potential: nest.random.uniform(*d["V_m_init_I_mV"])})
+        constant_current(nest, model, E, net)
+        constant_current(nest, inhibitory, I, net)
     step = net.get("step")
     if net["K_ext"] == 0:
         ext = None
@@ -118,21 +140,29 @@ def create(nest, model: NeuronModel, net: dict, d: dict, sample: int):
             "sample": sample}
 
 
-def connect(nest, model: NeuronModel, net: dict, d: dict, nodes: dict) -> None:
-    """Fixed in-degree random connections, uniform delays, external drive, recorders."""
+def connect(nest, model: NeuronModel, net: dict, d: dict, nodes: dict,
+            inhibitory: NeuronModel | None = None) -> None:
+    """Fixed in-degree random connections, uniform delays, external drive, recorders.
+
+    In a two-model network (``inhibitory``) each population's inputs carry the weights
+    and receptor ports of its own model."""
     lo, hi = d["delay_ms"]
     delay = nest.random.uniform(lo, hi) if hi > lo else lo
-    w_E, r_E = nest_weight(model, "excitatory", d["G_EE_nS"])
-    w_I, r_I = nest_weight(model, "inhibitory", d["G_I_nS"])
-    w_X, r_X = nest_weight(model, "excitatory", d["G_ext_nS"])
     rule = {"allow_autapses": False, "allow_multapses": True}
-    nest.Connect(nodes["E"], nodes["neurons"], {"rule": "fixed_indegree", "indegree": net["K_E"], **rule},
-                 {"weight": w_E, "delay": delay, "receptor_type": r_E})
-    nest.Connect(nodes["I"], nodes["neurons"], {"rule": "fixed_indegree", "indegree": net["K_I"], **rule},
-                 {"weight": w_I, "delay": delay, "receptor_type": r_I})
+    targets = ([(nodes["neurons"], model)] if inhibitory is None
+               else [(nodes["E"], model), (nodes["I"], inhibitory)])
+    for post, m in targets:
+        w_E, r_E = nest_weight(m, "excitatory", d["G_EE_nS"])
+        w_I, r_I = nest_weight(m, "inhibitory", d["G_I_nS"])
+        nest.Connect(nodes["E"], post, {"rule": "fixed_indegree", "indegree": net["K_E"], **rule},
+                     {"weight": w_E, "delay": delay, "receptor_type": r_E})
+        nest.Connect(nodes["I"], post, {"rule": "fixed_indegree", "indegree": net["K_I"], **rule},
+                     {"weight": w_I, "delay": delay, "receptor_type": r_I})
     if nodes["ext"] is not None:
-        nest.Connect(nodes["ext"], nodes["neurons"], "all_to_all",
-                     {"weight": w_X, "delay": d["delay_ms"][0], "receptor_type": r_X})
+        for post, m in targets:
+            w_X, r_X = nest_weight(m, "excitatory", d["G_ext_nS"])
+            nest.Connect(nodes["ext"], post, "all_to_all",
+                         {"weight": w_X, "delay": d["delay_ms"][0], "receptor_type": r_X})
     nest.Connect(nodes["neurons"], nodes["spikes"])
     n_E, n_I = len(nodes["E"]), len(nodes["I"])
     k = nodes["sample"]
@@ -207,23 +237,55 @@ def network_spec(config: dict, model_name: str, run: str, root=".") -> dict:
     model, entries = model_spec(config, model_name, root)
     net_file = read_network_file(config, model_name, root)
     net = run_settings(config, run)
-    return entries | {
+    name_I = inhibitory_model_name(net_file, model_name)
+    inhibitory, entries_I = model_spec(config, name_I, root) if name_I else (None, None)
+    out = entries | {
         "kind": "network",
         "run": run,
         "network_file": net_file,
         "network": net,
-        "derived": derive(net_file, model, net),
+        "derived": derive(net_file, model, net, inhibitory),
         "kernel": dict(config["nest"]),
         "duration_ms": net["t_sim_ms"],
         "config": config,
     }
+    if entries_I is not None:  # what rebuilds the I population's model in the MPI job
+        out["inhibitory"] = entries_I
+    return out
+
+
+def inhibitory_model_name(net_file: dict, model_name: str) -> str | None:
+    """The I population's model of ``model_name``'s network (its entry's
+    ``inhibitory_model``), None where both populations are ``model_name``."""
+    return net_file["per_model"][model_name].get("inhibitory_model")
+
+
+def two_model_networks(config: dict, root=".") -> dict:
+    """{model: its I population's model} for every model of the config whose network
+    is two models (none without a network section)."""
+    if "network" not in config:
+        return {}
+    out = {}
+    for m in config["models"]:
+        name_I = inhibitory_model_name(read_network_file(config, m, root), m)
+        if name_I:
+            out[m] = name_I
+    return out
+
+
+def population_models(spec: dict) -> dict:
+    """{"E": NeuronModel, "I": NeuronModel} of a network spec (one model for both but in
+    a two-model network)."""
+    model = model_from_spec(spec)
+    return {"E": model, "I": model_from_spec(spec["inhibitory"]) if "inhibitory" in spec else model}
 
 
 def build(nest, model: NeuronModel, spec: dict) -> Nodes:
     """Create and connect the network of ``spec``; spikes and the multimeter ("state")."""
     net, d = spec["network"], spec["derived"]
-    nodes = create(nest, model, net, d, net["record_sample"])
-    connect(nest, model, net, d, nodes)
+    inhibitory = population_models(spec)["I"] if "inhibitory" in spec else None
+    nodes = create(nest, model, net, d, net["record_sample"], inhibitory)
+    connect(nest, model, net, d, nodes, inhibitory)
     return Nodes(nodes["neurons"], {"spikes": nodes["spikes"], "state": nodes["meter"]})
 
 

@@ -11,6 +11,7 @@ from ..params import model_from_spec
 from ..spiketrains import SpikeTrains
 from ..synapses import network_inputs
 from . import balance, stats
+from .experiment import population_models
 
 
 def network_stats(spec: dict, spikes: SpikeTrains, state: dict | None) -> dict:
@@ -27,16 +28,16 @@ def network_stats(spec: dict, spikes: SpikeTrains, state: dict | None) -> dict:
     out = {"model": spec["model"], "run": spec["run"], "network": net, "derived": spec["derived"],
            "window_ms": [t0, t1], "populations": pops}
     if state is not None:
-        model = model_from_spec(spec)
+        models = population_models(spec)
+        model = models["E"]
         keep = state["time_ms"] >= t0
         is_E = (state["sender"] - first_id) < net["N_E"]
         out["inputs"] = {}
         for p, sel in (("E", keep & is_E), ("I", keep & ~is_E)):
-            cols = {k: v[sel] for k, v in state.items()}
+            cols, m = {k: v[sel] for k, v in state.items()}, models[p]
             out["inputs"][p] = stats.input_currents(
-                cols, model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV,
-                model.excitatory.recordable, model.inhibitory.recordable,
-                model.membrane_potential)
+                cols, m.excitatory.E_rev_mV, m.inhibitory.E_rev_mV,
+                m.excitatory.recordable, m.inhibitory.recordable, m.membrane_potential)
         g_tot = model.g_L_nS + out["inputs"]["E"]["g_ex_nS"] + out["inputs"]["E"]["g_in_nS"]
         out["tau_m_ms"] = model.C_m_pF / model.g_L_nS
         out["tau_eff_ms"] = model.C_m_pF / g_tot
@@ -63,8 +64,12 @@ def write_network_stats(spec, spikes, sim, stats) -> dict:
 
 
 def ext_sweep(stats_list: list[dict], spec: dict) -> tuple[dict, dict]:
-    """Rate vs external rate, with the balance-equation prediction at V_th and at <V_m>."""
+    """Rate vs external rate, with the balance-equation prediction at V_th and at <V_m>.
+
+    The balance equation here is one population's, at r_E = r_I: a two-model network
+    (E and I of different models, r_E != r_I) gets no prediction (None)."""
     model = model_from_spec(spec)
+    one_model = "inhibitory" not in spec
     rows = {k: [] for k in ("nu_ext_Hz", "population", "rate_Hz", "cv_isi", "chi",
                             "predicted_Hz_V_th", "predicted_Hz_V_mean", "V_m_mean_mV")}
     for st in sorted(stats_list, key=lambda x: x["network"]["nu_ext_Hz"]):
@@ -78,7 +83,7 @@ def ext_sweep(stats_list: list[dict], spec: dict) -> tuple[dict, dict]:
             rows["chi"].append(st["populations"][p]["chi"])
             rows["V_m_mean_mV"].append(V_mean)
             for key, V in (("predicted_Hz_V_th", model.V_th_mV), ("predicted_Hz_V_mean", V_mean)):
-                rows[key].append(None if V is None else balance.balance_rate(
+                rows[key].append(None if V is None or not one_model else balance.balance_rate(
                     network_inputs(model, d, net), net["I_ext_pA"], model.g_L_nS,
                     model.E_L_mV, V, net["nu_ext_Hz"]))
     summary = {}
