@@ -331,15 +331,15 @@ def rs_fs_config(default_config):
     return default_config
 
 
-def test_a_two_model_network_refuses_the_theory_stage(default_config):
-    """The theory's predictions take E and I of one model (r_E = r_I): a two-model
-    network (the RS-FS preset) with the theory stage is refused, naming both models
-    and the stages it can run."""
+def test_a_two_model_networks_theory_needs_the_inhibitory_models_fit(default_config):
+    """The theory stage of a two-model network (its two-population closed loop) needs
+    the f-I fit of the I population's model: without it among the models, the error
+    names both models and the fix."""
     config = rs_fs_config(default_config)
-    config["stages"] = ["fi", "network", "theory"]
+    config["models"] = ["adex_rs_zerlaut"]
     message = errors_of(config)
-    assert "stages: theory" in message and "'adex_fs_zerlaut'" in message
-    assert "run it with stages [fi, network]" in message
+    assert "the two-model network of 'adex_rs_zerlaut'" in message
+    assert "add 'adex_fs_zerlaut' to models" in message
 
 
 def test_a_two_model_networks_inhibitory_model_must_exist_and_share_the_synapses(

@@ -244,9 +244,10 @@ def network_errors(config: dict, root=".") -> list[str]:
 def two_model_errors(config: dict, model: str, inhibitory: str, path, root=".") -> list[str]:
     """A two-model network (``inhibitory_model`` in the network file's entry of
     ``model``): the I population's model exists, shares the E model's synapses (one
-    set of conductances, one multimeter for both), and the theory stage, whose
-    predictions need E and I of one model, does not run on it (the map refuses it when
-    asked for: workflow/rules/targets.smk)."""
+    set of conductances, one multimeter for both), and, for the theory stage (its
+    two-population closed loop, theory.two_population), is among the models whose f-I
+    curves are fitted. The map refuses a two-model network when asked for
+    (workflow/rules/targets.smk)."""
     where = f"{path}: per_model.{model}.inhibitory_model"
     if inhibitory not in neuron_models(Path(root) / config["models_dir"]):
         return [f"{where}: no model file {config['models_dir']}/{inhibitory}.yaml"]
@@ -264,10 +265,11 @@ def two_model_errors(config: dict, model: str, inhibitory: str, path, root=".") 
     if e.membrane_potential != i.membrane_potential:
         out.append(f"{where}: '{inhibitory}' records its potential as {i.membrane_potential}, "
                    f"'{model}' as {e.membrane_potential}; a two-model network needs the same")
-    if "theory" in config.get("stages", ["fi", "network", "theory"]):
-        out.append(f"stages: theory predicts a network whose E and I neurons are one model "
-                   f"(r_E = r_I from one f-I fit); the network of '{model}' has two (E "
-                   f"'{model}', I '{inhibitory}'): run it with stages [fi, network]")
+    if "theory" in config.get("stages", ["fi", "network", "theory"]) and (
+            inhibitory not in config["models"]):
+        out.append(f"models: the theory stage of the two-model network of '{model}' needs "
+                   f"the f-I fit of its I population's model: add '{inhibitory}' to models "
+                   f"(and network.models: ['{model}'] to run no network of its own)")
     return out
 
 

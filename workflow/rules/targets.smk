@@ -8,6 +8,7 @@ NETWORK_MODELS = (
     else []
 )
 RUNS = sweep_runs(config) if "network" in config else {}
+TWO_MODEL = two_model_networks(config, ROOT)  # {model: its I population's model}
 SWEEP_FIGURES = ("ext_sweep", "step_response", "k_scaling")
 
 
@@ -71,13 +72,30 @@ def network_outputs():
     return out
 
 
+def inhibitory_fit(wildcards):
+    """The f-I fit of the I population's model of a two-model network."""
+    return f"results/fi/{TWO_MODEL[wildcards.model]}/threshold_fit.json"
+
+
+def two_population_outputs():
+    """The theory stage of the two-model networks (rule theory_two_population)."""
+    if "theory" not in STAGES or "theory" not in config:
+        return []
+    return [
+        f"results/theory/{model}/two_population.json"
+        for model in NETWORK_MODELS
+        if model in TWO_MODEL
+    ]
+
+
 def theory_outputs():
+    """The theory stage of the one-model networks."""
     if "theory" not in STAGES or "theory" not in config:
         return []
     return [
         f"results/theory/{model}/{name}"
         for model in NETWORK_MODELS
-        if model in config["models"]
+        if model in config["models"] and model not in TWO_MODEL
         for name in (
             "derived_params.json",
             "verification.csv",
@@ -123,7 +141,8 @@ def adaptation_outputs():
 
 
 def final_outputs():
-    out = network_outputs() + theory_outputs() + adaptation_outputs()
+    out = network_outputs() + theory_outputs() + two_population_outputs()
+    out += adaptation_outputs()
     if theory_outputs():
         out += ["results/summary.md", "results/summary.json"]
     for model in config["models"] if "fi" in STAGES else []:
@@ -204,7 +223,7 @@ def paper_models(claim):
         return list(ADAPTATION_MODELS)
     if stage == "theory" and not theory_outputs():
         return []
-    return [m for m in NETWORK_MODELS if m in config["models"]]
+    return [m for m in NETWORK_MODELS if m in config["models"] and m not in TWO_MODEL]
 
 
 def paper_claims():
@@ -247,7 +266,6 @@ def table_inputs(wildcards):
 MAP_MODELS = map_models(config) if "map" in config else []
 MAP_POINTS = point_names(config) if "map" in config else []
 MAP_ITERATED = "results/map/{model}/selfconsistent"
-TWO_MODEL = two_model_networks(config, ROOT)  # {model: its I population's model}
 
 
 def map_outputs(wildcards):

@@ -226,3 +226,32 @@ rule theory_summary:
         entry="condrate.theory.stage.write_summary",
     script:
         "../scripts/run_stage.py"
+
+
+# A two-model network (E and I neurons of different models; network file's
+# inhibitory_model): the closed loop of the predictions with a two-population form
+rule theory_two_population:
+    input:
+        fit=FIT,
+        fit_I=inhibitory_fit,
+        base_spec=base_spec,
+        ext_specs=ext_specs,
+        ext=ext_stats,
+    output:
+        two_population="results/theory/{model}/two_population.json",
+        csv="results/theory/{model}/two_population.csv",
+        pdf="results/figures/theory_two_population_{model}.pdf",
+        png=report(
+            "results/figures/theory_two_population_{model}.png",
+            caption="../report/theory_two_population.rst",
+            category="Rate theory",
+            subcategory="{model}",
+        ),
+    log:
+        "logs/theory/{model}/two_population.log",
+    benchmark:
+        "benchmarks/theory/{model}/two_population.tsv"
+    params:
+        entry="condrate.theory.stage.write_two_population",
+    script:
+        "../scripts/run_stage.py"

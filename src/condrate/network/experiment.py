@@ -261,12 +261,13 @@ def inhibitory_model_name(net_file: dict, model_name: str) -> str | None:
 
 
 def two_model_networks(config: dict, root=".") -> dict:
-    """{model: its I population's model} for every model of the config whose network
-    is two models (none without a network section)."""
+    """{model: its I population's model} for every network model of the config
+    (network.models, default every model) whose network is two models (none without a
+    network section)."""
     if "network" not in config:
         return {}
     out = {}
-    for m in config["models"]:
+    for m in config["network"].get("models", config["models"]):
         name_I = inhibitory_model_name(read_network_file(config, m, root), m)
         if name_I:
             out[m] = name_I

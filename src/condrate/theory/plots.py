@@ -200,3 +200,31 @@ def selfconsistent_convergence(predictions: list, title: str):
         fig.suptitle(title)
         fig.tight_layout()
     return fig
+
+
+def two_population_rates(rows: dict, predictions: dict, models: dict):
+    """A two-model network's closed loop: per population (panel) NEST's rate against the
+    external rate (points) and every prediction with a two-population form (its colour
+    and line style from the registry); a legend line names the ones without."""
+    pop = np.asarray(rows["population"])
+    nu = np.array([closed_loop_nu(c) for c in rows["condition"]])
+    sim = _col(rows, "simulated_Hz")
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=(DOUBLE, 70 * MM))
+        for ax, p in zip(axes, POPULATION):
+            k = pop == p  # NEST in black: the registry's colours are the predictions'
+            ax.plot(nu[k], sim[k], "o", ms=3.5, color="k", label=f"NEST {p}")
+            for q in PREDICTORS:
+                if q.key in predictions["missing"]:
+                    continue
+                r = none_to_nan(x and x[list(POPULATION).index(p)]
+                                for x in predictions["rates_Hz"][q.key])
+                style = q.linestyle if q.linestyle in ("-", "--", "-.", ":") else "-"
+                ax.plot(predictions["nu_ext_Hz"], r, style, color=q.colour, lw=1.0,
+                        label=q.label)
+            missing = ", ".join(q.numeral for q in PREDICTORS if q.key in predictions["missing"])
+            if missing:
+                ax.plot([], [], " ", label=f"{missing}: no two-population form")
+            label_rate_vs_input(ax, f"{p}: {models[p]}")
+        fig.tight_layout()
+    return fig

@@ -19,6 +19,7 @@ from typing import Callable
 
 from ..palette import BLUE, GREEN, PURPLE, VERMILLION
 from . import rate_model as rt
+from . import two_population as tp
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class Predictor:
     fixed_points: Callable | None = None
     diagnostic: bool = False  # takes something from the judged run
     diagnostic_reason: str = ""
+    # a two-model network (E and I neurons of different models, condrate.theory.
+    # two_population): every fixed point (p2, {"E": model, "I": model}, nu_ext, I_ext)
+    # -> [{rates_Hz, stable}]; None with the reason in two_population_missing
+    two_population_fixed_points: Callable | None = None
+    two_population_missing: str = ""
 
     @property
     def column(self) -> str:
@@ -92,7 +98,8 @@ PREDICTORS = (
         adaptation="in the fit: β, v_θ and I_θ0 are those of the adapted steady-state f–I, "
                    "so β = β_ref / (1 + β_ref J) and its fixed points are those of the rate "
                    "equation with the averaged variable (no slow dynamics)",
-        open_loop_rate=_linear_open, fixed_points=_linear_fixed_points),
+        open_loop_rate=_linear_open, fixed_points=_linear_fixed_points,
+        two_population_fixed_points=tp.linear_fixed_points),
     Predictor(
         key="fluct", numeral="(ii)", label="(ii) fluctuation-aware",
         name="fluctuation-aware f",
@@ -108,7 +115,8 @@ PREDICTORS = (
         adaptation="integrate-and-fire models: the averaged current of every mechanism at "
                    "the neuron's own rate, from the model's parameters, added to the LIF "
                    "rate's input (condrate.theory.adaptation); others: in the fit, as (i)",
-        open_loop_rate=_fluct_open, fixed_points=_fluct_fixed_points),
+        open_loop_rate=_fluct_open, fixed_points=_fluct_fixed_points,
+        two_population_fixed_points=tp.fluct_fixed_points),
     Predictor(
         key="semianalytic", numeral="(iii)", label="(iii) semi-analytic",
         name="semi-analytic f",
@@ -120,7 +128,10 @@ PREDICTORS = (
         experiments=("open_loop", "closed_loop"),
         adaptation="in the calibration: its single neurons adapt, rates counted after "
                    "theory.openloop.t_warmup_ms",
-        open_loop_rate=_semianalytic_open, fixed_points=_semianalytic_fixed_points),
+        open_loop_rate=_semianalytic_open, fixed_points=_semianalytic_fixed_points,
+        two_population_missing="its calibration run is one model's single neurons at the "
+                               "one-model network's synapses (theory/<model>/calibration); "
+                               "a calibration per population is not built"),
     Predictor(
         key="selfconsistent", numeral="(iv)", label="(iv) self-consistent",
         name="self-consistent single neurons",
@@ -129,7 +140,9 @@ PREDICTORS = (
         calibrated_on="nothing (its own single-neuron simulations)",
         colour=PURPLE, linestyle="D", short="self-consistent single neurons",
         experiments=("closed_loop",),
-        adaptation="in the neurons: NEST neurons of the model, adapting as in the network"),
+        adaptation="in the neurons: NEST neurons of the model, adapting as in the network",
+        two_population_missing="its generations are one pool of one model's neurons "
+                               "(r_E = r_I); E and I pools of two models are not built"),
 )
 
 KEYS = tuple(p.key for p in PREDICTORS)

@@ -147,24 +147,27 @@ def fluct_open_loop_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0,
 
 
 def linear_fixed_points(p: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> list[dict]:
-    """All fixed points of r = beta [W r + h]_+ with their stability (exact).
+    """All fixed points of r = beta [W r + h]_+ with their stability (exact); beta and
+    theta one number or one per population.
 
     For each set of active populations the linear system is solved and kept if
     consistent (active: mu > 0, inactive: mu <= 0). Stability of
     tau dmu/dt = -mu + W f(mu) + h: eigenvalues of -1 + W diag(f'(mu)) all < 0.
     """
-    W, beta = np.asarray(p["W_pC"]), p["beta_Hz_per_pA"]
-    h = np.asarray(p["W_ext_pC"]) * nu_ext_Hz + I_ext_pA - p["theta_pA"]
+    W = np.asarray(p["W_pC"])
+    # one gain for both populations, or one each (a two-model network, two_population)
+    beta = np.broadcast_to(np.asarray(p["beta_Hz_per_pA"], float), (2,))
+    h = np.asarray(p["W_ext_pC"]) * nu_ext_Hz + I_ext_pA - np.asarray(p["theta_pA"])
     out = []
     for active in itertools.product((False, True), repeat=2):
         a = np.array(active)
         r = np.zeros(2)
         if a.any():
             Wa = W[np.ix_(a, a)]
-            A = np.eye(a.sum()) - beta * Wa
+            A = np.eye(a.sum()) - beta[a][:, None] * Wa
             if abs(np.linalg.det(A)) < 1e-12:
                 continue
-            r[a] = np.linalg.solve(A, beta * h[a])
+            r[a] = np.linalg.solve(A, beta[a] * h[a])
         mu = W @ r + h
         if np.all(mu[a] > 0) and np.all(mu[~a] <= 0):
             J = -np.eye(2) + W * (beta * a)[None, :]

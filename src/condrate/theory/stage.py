@@ -165,6 +165,42 @@ def write_closedloop(fit, base_spec, ext, calibration, selfconsistent, predictio
           iterated["predictions"])
 
 
+def write_two_population(fit, fit_I, base_spec, ext_specs, ext, two_population, csv,
+                         figure) -> dict:
+    """The closed loop of a two-model network (E and I neurons of different models):
+    every prediction with a two-population form from the two f-I fits and the network's
+    parameters (theory.two_population; nothing of a network run), against the network
+    over the external-rate sweep; per population and rate band the errors, the
+    predictions without that form named with the reason."""
+    from . import two_population as tp
+
+    base = read_json(_one(base_spec))
+    models = tp.models_of(base)
+    fits = {"E": read_json(fit)["deterministic"], "I": read_json(fit_I)["deterministic"]}
+    p2 = tp.derive(models, base["derived"], base["network"], fits)
+    preds = ver.two_population_predictions(
+        p2, models, [read_json(x)["network"] for x in ext_specs])
+    stats = [read_json(x) for x in ext]
+    rows = ver.closedloop_rows(preds, stats)
+    errors = {}  # per population, its own model's rate bands
+    for pop in tp.POPS:
+        t_ref = models[pop].t_ref_ms
+        mine = {c: [v for v, q in zip(rows[c], rows["population"]) if q == pop] for c in rows}
+        errors[pop] = ver.summary(mine, t_ref and float(t_ref)).get("closed_loop", {})
+    write_csv(csv, rows, ver.COLUMNS)
+    out = {"models": {a: m.name for a, m in models.items()},
+           "rate_model": {k: p2[k] for k in ("W_pC", "W_ext_pC", "theta_pA", "beta_Hz_per_pA",
+                                             "v_theta_mV", "I_theta0_pA")},
+           "predictions": preds, "errors": errors,
+           "networks": [{"nu_ext_Hz": s["network"]["nu_ext_Hz"],
+                         "asynchronous_irregular": s["ai_state"]["asynchronous_irregular"]}
+                        for s in sorted(stats, key=lambda s: s["network"]["nu_ext_Hz"])],
+           "provenance": read_json(fit)["provenance"]}
+    write_json(two_population, out)
+    _save("two_population_rates", figure, rows, preds, out["models"])
+    return {pop: {k: v["bands"]["1_50Hz"] for k, v in e.items()} for pop, e in errors.items()}
+
+
 def write_feedback(fit, base_spec, fb_spec, fb_spikes, rows, fb_csv, fb_json, figure) -> None:
     """Uniform feedback: its rows, the open-loop F(r) table, a record per gain, figure."""
     model, p, _ = load_rate_model(fit, base_spec)
