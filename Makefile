@@ -28,7 +28,7 @@ PRESET_mean_driven_hh := config/mean_driven.yaml config/mean_driven_hh.yaml
 
 .PHONY: help setup run tiny dry-run map paper report export tables unlock test test-quick \
   lint format clean $(addprefix preset-,$(PRESETS)) bench figures dag-times fast-models scaling \
-  nestml adaptation classical-ai
+  nestml adaptation classical-ai rs-fs
 
 help:  ## this list
 	@echo "condrate: make TARGET [CONFIG=config/x.yaml ...] [DIR=folder] [CORES=n]"
@@ -142,6 +142,11 @@ classical-ai: preset-classical_ai  ## classical-AI preset and its map family, ta
 	@$(call snake,results/presets/classical_ai,config/classical_ai.yaml,map)
 	@$(call snake,results/presets/classical_ai,config/classical_ai.yaml,summary --quiet all)
 	$(BIN)/python docs/classical_ai_tables.py results/presets/classical_ai
+
+# the RS-FS AdEx network (config/rs_fs_adex.yaml), a two-model network: its study in
+# results/presets/rs_fs_adex/, then docs/tables/rs_fs_adex.md and its figures
+rs-fs: preset-rs_fs_adex  ## RS-FS AdEx preset (two models), tables (docs/adaptation.md)
+	$(BIN)/python docs/rs_fs_tables.py results/presets/rs_fs_adex
 
 # the adapting neurons (config/adaptation.yaml): their study, adaptation stage and paper
 # figure in results/presets/adaptation/, then docs/tables/adaptation.md and its copies

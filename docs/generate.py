@@ -74,7 +74,7 @@ def sync(pages=PAGES) -> list:
 
 # figures of a preset's run (names starting so), copied by its own script
 # (docs/<preset>_tables.py), not from the default run
-PRESET_FIGURES = ("paper_adaptation.png", "classical_ai_")
+PRESET_FIGURES = ("paper_adaptation.png", "classical_ai_", "rs_fs_")
 
 
 def copy_figures(work: Path, only=None) -> None:

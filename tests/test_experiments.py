@@ -9,6 +9,7 @@ from condrate.errors import ConfigError
 
 def test_every_experiment_provides_the_protocol():
     assert set(experiments.registry()) == {"fi", "network", "openloop", "calibration",
+                                            "calibration_inhibitory",
                                             "feedback", "selfconsistent", "map_point",
                                             "map_selfconsistent", "adapted_fi", "adapted_step"}
     for kind, exp in experiments.registry().items():

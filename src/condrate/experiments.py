@@ -20,6 +20,7 @@ MODULES = {
     "network": "condrate.network.experiment",
     "openloop": "condrate.theory.openloop",
     "calibration": "condrate.theory.openloop:CALIBRATION",
+    "calibration_inhibitory": "condrate.theory.openloop:CALIBRATION_INHIBITORY",
     "feedback": "condrate.theory.feedback",
     "selfconsistent": "condrate.theory.selfconsistent",
     "map_point": "condrate.map.experiment:POINT",

@@ -81,3 +81,23 @@ def test_the_rs_fs_pair_fires_the_fs_cells_faster():
     assert point["stable"] and 0.1 < r_E < r_I < 50.0
     for q in PREDICTORS:
         assert (q.two_population_fixed_points is None) == bool(q.two_population_missing)
+
+
+def test_the_inhibitory_calibration_is_the_i_models_neurons_at_the_networks_synapses():
+    """(iii)'s second calibration run: the calibration grid and the network's synapses
+    and in-degrees (the E population's spec), on neurons of the I population's model."""
+    from snakemake.utils import update_config
+
+    from condrate.theory import openloop
+    from helpers import load_yaml
+
+    config = load_yaml(ROOT / "config" / "config.yaml")
+    update_config(config, load_yaml(ROOT / "config" / "rs_fs_adex.yaml"))
+    e = openloop.calibration_spec(config, "adex_rs_zerlaut", ROOT)
+    i = openloop.calibration_inhibitory_spec(config, "adex_rs_zerlaut", ROOT)
+    assert e["model"] == "adex_rs_zerlaut" and i["model"] == "adex_fs_zerlaut"
+    assert i["derived"] == e["derived"] and i["table"] == e["table"]
+    assert i["population"] == "I" and "inhibitory" not in i
+    with pytest.raises(ValueError, match="one model"):
+        openloop.calibration_inhibitory_spec(load_yaml(ROOT / "config" / "config.yaml"),
+                                             "iaf_cond_exp", ROOT)

@@ -229,7 +229,28 @@ rule theory_summary:
 
 
 # A two-model network (E and I neurons of different models; network file's
-# inhibitory_model): the closed loop of the predictions with a two-population form
+# inhibitory_model): (iii)'s calibration of the I population's model (the E
+# population's is theory_calibrate's), and the closed loop of the predictions with a
+# two-population form
+rule theory_calibrate_inhibitory:
+    input:
+        fit=inhibitory_fit,
+        base_spec=base_spec,
+        cal_spec="results/theory/{model}/calibration_inhibitory/spec.json",
+        cal_spikes="results/theory/{model}/calibration_inhibitory/spikes.parquet",
+    output:
+        calibration="results/theory/{model}/calibration_inhibitory.json",
+    log:
+        "logs/theory/{model}/calibrate_inhibitory.log",
+    benchmark:
+        "benchmarks/theory/{model}/calibrate_inhibitory.tsv"
+    params:
+        entry="condrate.theory.stage.write_calibration",
+        population="I",
+    script:
+        "../scripts/run_stage.py"
+
+
 rule theory_two_population:
     input:
         fit=FIT,
@@ -237,6 +258,8 @@ rule theory_two_population:
         base_spec=base_spec,
         ext_specs=ext_specs,
         ext=ext_stats,
+        calibration=rules.theory_calibrate.output.calibration,
+        calibration_I=rules.theory_calibrate_inhibitory.output.calibration,
     output:
         two_population="results/theory/{model}/two_population.json",
         csv="results/theory/{model}/two_population.csv",

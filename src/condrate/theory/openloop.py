@@ -154,6 +154,24 @@ def calibration_spec(config: dict, model_name: str, root=".") -> dict:
     return spec
 
 
+def calibration_inhibitory_spec(config: dict, model_name: str, root=".") -> dict:
+    """Spec of the calibration run of (iii) for the I population of ``model_name``'s
+    two-model network: calibration_spec's grid, synapses and in-degrees, on neurons of
+    the I population's model (the network file's inhibitory_model)."""
+    from ..network.experiment import inhibitory_model_name
+    from ..params import model_spec
+
+    spec = calibration_spec(config, model_name, root)
+    name_I = inhibitory_model_name(spec["network_file"], model_name)
+    if name_I is None:
+        raise ValueError(f"{model_name}'s network is one model: it has no I-population "
+                         "calibration")
+    _, entries = model_spec(config, name_I, root)
+    spec.pop("inhibitory")
+    return spec | entries | {"run": "calibration_inhibitory", "population": "I",
+                             "network_model": model_name}
+
+
 def build(nest, model: NeuronModel, spec: dict) -> Nodes:
     return create_openloop(nest, model, spec["table"], spec["network"], spec["derived"])
 
@@ -165,3 +183,6 @@ EXPERIMENT = Experiment(kind="openloop", path="theory/{model}/openloop",
 CALIBRATION = Experiment(kind="calibration", path="theory/{model}/calibration",
                          sections=("network", "theory.openloop"), spec=calibration_spec,
                          build=build)
+CALIBRATION_INHIBITORY = Experiment(
+    kind="calibration_inhibitory", path="theory/{model}/calibration_inhibitory",
+    sections=("network", "theory.openloop"), spec=calibration_inhibitory_spec, build=build)

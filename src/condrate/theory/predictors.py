@@ -46,8 +46,9 @@ class Predictor:
     diagnostic: bool = False  # takes something from the judged run
     diagnostic_reason: str = ""
     # a two-model network (E and I neurons of different models, condrate.theory.
-    # two_population): every fixed point (p2, {"E": model, "I": model}, nu_ext, I_ext)
-    # -> [{rates_Hz, stable}]; None with the reason in two_population_missing
+    # two_population): every fixed point (p2, {"E": model, "I": model}, nu_ext, I_ext,
+    # {"E": calibration, "I": calibration}) -> [{rates_Hz, stable}]; None with the
+    # reason in two_population_missing
     two_population_fixed_points: Callable | None = None
     two_population_missing: str = ""
 
@@ -129,9 +130,7 @@ PREDICTORS = (
         adaptation="in the calibration: its single neurons adapt, rates counted after "
                    "theory.openloop.t_warmup_ms",
         open_loop_rate=_semianalytic_open, fixed_points=_semianalytic_fixed_points,
-        two_population_missing="its calibration run is one model's single neurons at the "
-                               "one-model network's synapses (theory/<model>/calibration); "
-                               "a calibration per population is not built"),
+        two_population_fixed_points=tp.semianalytic_fixed_points),
     Predictor(
         key="selfconsistent", numeral="(iv)", label="(iv) self-consistent",
         name="self-consistent single neurons",

@@ -75,10 +75,19 @@ def _openloop_rates(ol_spec, ol_spikes) -> tuple:
     return spec, openloop.condition_rates(spec, SpikeTrains.read(ol_spikes))
 
 
-def write_calibration(fit, base_spec, cal_spec, cal_spikes, calibration) -> None:
+def write_calibration(fit, base_spec, cal_spec, cal_spikes, calibration,
+                      population="E") -> None:
     """The semi-analytic f (iii), fitted on its own calibration run (the config's grid of
-    single-neuron conditions; nothing from a network run)."""
-    model, p, _ = load_rate_model(fit, base_spec)
+    single-neuron conditions; nothing from a network run). population "I": the I
+    population's model of a two-model network (fit: that model's f-I fit)."""
+    if population == "I":
+        from . import two_population as tp
+
+        base = read_json(_one(base_spec))
+        model = tp.models_of(base)["I"]
+        p = rt.derive(model, base["derived"], base["network"], read_json(fit)["deterministic"])
+    else:
+        model, p, _ = load_rate_model(fit, base_spec)
     spec, rates = _openloop_rates(cal_spec, cal_spikes)
     band = spec["openloop"]["calibration"]["fit_band_Hz"]
     write_json(calibration, ver.calibrate(p, model, rates, band)
@@ -165,11 +174,12 @@ def write_closedloop(fit, base_spec, ext, calibration, selfconsistent, predictio
           iterated["predictions"])
 
 
-def write_two_population(fit, fit_I, base_spec, ext_specs, ext, two_population, csv,
-                         figure) -> dict:
+def write_two_population(fit, fit_I, base_spec, ext_specs, ext, calibration, calibration_I,
+                         two_population, csv, figure) -> dict:
     """The closed loop of a two-model network (E and I neurons of different models):
-    every prediction with a two-population form from the two f-I fits and the network's
-    parameters (theory.two_population; nothing of a network run), against the network
+    every prediction with a two-population form from the two f-I fits, the network's
+    parameters and the two calibrations of (iii) (theory.two_population; nothing of a
+    network run), against the network
     over the external-rate sweep; per population and rate band the errors, the
     predictions without that form named with the reason."""
     from . import two_population as tp
@@ -178,8 +188,9 @@ def write_two_population(fit, fit_I, base_spec, ext_specs, ext, two_population, 
     models = tp.models_of(base)
     fits = {"E": read_json(fit)["deterministic"], "I": read_json(fit_I)["deterministic"]}
     p2 = tp.derive(models, base["derived"], base["network"], fits)
+    cals = {"E": read_json(calibration), "I": read_json(calibration_I)}
     preds = ver.two_population_predictions(
-        p2, models, [read_json(x)["network"] for x in ext_specs])
+        p2, models, [read_json(x)["network"] for x in ext_specs], cals)
     stats = [read_json(x) for x in ext]
     rows = ver.closedloop_rows(preds, stats)
     errors = {}  # per population, its own model's rate bands
@@ -188,7 +199,14 @@ def write_two_population(fit, fit_I, base_spec, ext_specs, ext, two_population, 
         mine = {c: [v for v, q in zip(rows[c], rows["population"]) if q == pop] for c in rows}
         errors[pop] = ver.summary(mine, t_ref and float(t_ref)).get("closed_loop", {})
     write_csv(csv, rows, ver.COLUMNS)
+    # how far the network's operating points lie from (iii)'s calibration conditions
+    # (reported only: no prediction reads the network's rates)
+    judged = [("network", s["populations"]["E"]["rate_Hz"], s["populations"]["I"]["rate_Hz"],
+               s["network"]["nu_ext_Hz"]) for s in stats]
+    conds = cals["E"]["conditions"]
+    used = list(zip(conds["r_E_Hz"], conds["r_I_Hz"], conds["nu_ext_Hz"]))
     out = {"models": {a: m.name for a, m in models.items()},
+           "calibration_distance": openloop.condition_distances(judged, used),
            "rate_model": {k: p2[k] for k in ("W_pC", "W_ext_pC", "theta_pA", "beta_Hz_per_pA",
                                              "v_theta_mV", "I_theta0_pA")},
            "predictions": preds, "errors": errors,

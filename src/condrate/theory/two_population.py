@@ -97,13 +97,15 @@ def fixed_points_2d(F, r_max: float = 500.0) -> list[dict]:
     return out
 
 
-def linear_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> list:
+def linear_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0,
+                        calibrations=None) -> list:
     """(i): the threshold-linear rate equations of the two rows (exact,
     rate_model.linear_fixed_points with a gain and a threshold per population)."""
     return rt.linear_fixed_points(p2, nu_ext_Hz, I_ext_pA)
 
 
-def fluct_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0) -> list:
+def fluct_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0,
+                       calibrations=None) -> list:
     """(ii): each population's fluctuation-aware rate (rate_model.fluct_rate with its own
     model, its own synaptic inputs and, for an adapting model, the averaged adaptation
     current at its own rate), fixed points of the pair (fixed_points_2d)."""
@@ -113,5 +115,20 @@ def fluct_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA: float
         own = {"E": r_E, "I": r_I}
         return tuple(rt.fluct_rate(models[a], pops[a], r_E, r_I, nu_ext_Hz, I_ext_pA,
                                    own_rate_Hz=own[a]) for a in POPS)
+
+    return fixed_points_2d(F)
+
+
+def semianalytic_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA: float,
+                              calibrations: dict) -> list:
+    """(iii): each population's semi-analytic rate (rate_model.semianalytic_rate with its
+    own model, synaptic inputs and calibration, a run of its own model's single
+    neurons: theory/<model>/calibration and calibration_inhibitory), fixed points of
+    the pair (fixed_points_2d)."""
+    pops = p2["populations"]
+
+    def F(r_E, r_I):
+        return tuple(rt.semianalytic_rate(models[a], pops[a], r_E, r_I, nu_ext_Hz,
+                                          calibrations[a], I_ext_pA) for a in POPS)
 
     return fixed_points_2d(F)

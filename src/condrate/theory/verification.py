@@ -161,12 +161,14 @@ def closed_loop_predictions(p, model, runs: list[dict], cal: dict,
     return out
 
 
-def two_population_predictions(p2: dict, models: dict, runs: list[dict]) -> dict:
+def two_population_predictions(p2: dict, models: dict, runs: list[dict],
+                               calibrations: dict) -> dict:
     """closed_loop_predictions of a two-model network (theory.two_population): per
     predictor with a two-population form, the stable fixed point reached from rest
     ([r_E, r_I] Hz, None where there is none); a predictor without one predicts
     nothing (None), its reason under ``missing``. Nothing of the network runs: runs are
-    {nu_ext_Hz, I_ext_pA} from their specs."""
+    {nu_ext_Hz, I_ext_pA} from their specs; calibrations: (iii)'s per population
+    {"E": ..., "I": ...}."""
     out = {"nu_ext_Hz": [], "I_ext_pA": [], "rates_Hz": {q.key: [] for q in PREDICTORS},
            "missing": {q.key: q.two_population_missing for q in PREDICTORS
                        if q.two_population_fixed_points is None}}
@@ -175,8 +177,9 @@ def two_population_predictions(p2: dict, models: dict, runs: list[dict]) -> dict
         out["nu_ext_Hz"].append(nu)
         out["I_ext_pA"].append(I_ext)
         for q in PREDICTORS:
-            point = (rt.rest_fixed_point(q.two_population_fixed_points(p2, models, nu, I_ext))
-                     if q.two_population_fixed_points is not None else None)
+            fixed = q.two_population_fixed_points
+            point = (rt.rest_fixed_point(fixed(p2, models, nu, I_ext, calibrations))
+                     if fixed is not None else None)
             out["rates_Hz"][q.key].append(
                 None if point is None else [float(x) for x in point["rates_Hz"]])
     return out
