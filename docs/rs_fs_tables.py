@@ -10,7 +10,8 @@ the AI verdict), ``closed_loop`` (each population's NEST rate against every pred
 with a two-population form, results/theory/<model>/two_population.csv) and ``errors``
 (per prediction and population the 1-50 Hz band's median and p90 relative error, n and
 the points without a stable fixed point; the predictions without a two-population form
-with the reason). Figures: docs/figures/rs_fs_<name>.png.
+with the reason), ``calibration`` (how far the network's points lie from (iii)'s
+calibration conditions, in (r_E, r_I, ν_ext)). Figures: docs/figures/rs_fs_<name>.png.
 """
 
 import shutil
@@ -83,6 +84,15 @@ def errors(out: dict, labels: dict) -> str:
     return "\n".join(lines)
 
 
+def calibration(out: dict) -> str:
+    """How far the network's operating points lie from (iii)'s calibration conditions."""
+    d = out["calibration_distance"]
+    return ("| network points judged | calibration conditions (per population) | "
+            "nearest calibration condition, median (least) |\n|---|---|---|\n"
+            f"| {d['n_judged']} | {d['n_calibration']} | {d['median_Hz']:.1f} Hz "
+            f"({d['min_Hz']:.1f} Hz) |")
+
+
 def main(work="results/presets/rs_fs_adex") -> None:
     results = Path(work) / "results"
     found = sorted((results / "theory").glob("*/two_population.json"))
@@ -94,7 +104,8 @@ def main(work="results/presets/rs_fs_adex") -> None:
     labels = {q.key: q.label for q in PREDICTORS}
     keys = [q.key for q in PREDICTORS if q.key not in out["predictions"]["missing"]]
     blocks = {"fits": fits(results, out["models"]), "networks": networks(results, model),
-              "closed_loop": closed_loop(path.parent, keys), "errors": errors(out, labels)}
+              "closed_loop": closed_loop(path.parent, keys), "errors": errors(out, labels),
+              "calibration": calibration(out)}
     text = ("# The RS–FS AdEx network, a two-model network (generated: docs/rs_fs_tables.py)\n\n"
             + "\n".join(generate.block(name, b) for name, b in blocks.items()))
     (generate.TABLES / "rs_fs_adex.md").write_text(text)
