@@ -105,3 +105,23 @@ def test_step_response_time_of_an_exponential():
     assert r["response_time_ms"] == pytest.approx(8.0, abs=1.0)
     assert r["rate_after_Hz"] == pytest.approx(20.0, rel=0.05)
     assert r["n_steps"] == 10
+
+
+def test_up_down_states_are_found_with_their_period_and_duty_cycle():
+    """A population rate alternating between 20 Hz for 300 ms and 0.5 Hz for 700 ms
+    (Poisson counts of 1000 neurons in 10 ms bins): up/down states present, period
+    1000 ms, duty cycle 0.3; the same mean rate without the alternation (asynchronous
+    noise) has none."""
+    from condrate.network.stats import up_down_states
+
+    rng = np.random.default_rng(3)
+    t = np.arange(0, 10_000, 10.0)  # ms
+    rate = np.where((t % 1000) < 300, 20.0, 0.5)
+    noisy = rng.poisson(rate * 1000 * 0.01) / (1000 * 0.01)
+    ud = up_down_states(noisy, 10.0, 50.0, 100.0, 3.0)
+    assert ud["present"] and ud["n_up"] in (9, 10)
+    assert ud["period_ms"] == pytest.approx(1000.0, abs=20.0)
+    assert ud["duty_cycle"] == pytest.approx(0.3, abs=0.03)
+    assert ud["up_rate_Hz"] == pytest.approx(20.0, rel=0.1)
+    flat = rng.poisson(np.full_like(t, 6.35) * 1000 * 0.01) / (1000 * 0.01)
+    assert not up_down_states(flat, 10.0, 50.0, 100.0, 3.0)["present"]

@@ -104,7 +104,7 @@ def population_stats(idx, t_ms, members, t0_ms, t1_ms, s: dict, n_total: int) ->
     half = fine.shape[1] // 2
     pop_rate = fine.mean(axis=0) / (s["bin_ms"] * S_PER_MS)
     first, second = pop_rate[:half].mean(), pop_rate[half:].mean()
-    return {
+    out = {
         "n_neurons": int(len(members)),
         "rate_Hz": float(rates.mean()),
         "rate_sd_Hz": float(rates.std()),
@@ -117,6 +117,60 @@ def population_stats(idx, t_ms, members, t0_ms, t1_ms, s: dict, n_total: int) ->
         "rate_first_half_Hz": float(first),
         "rate_second_half_Hz": float(second),
         "stationary": is_stationary(first, second),
+    }
+    if "up_down" in s:  # asked for (e.g. a strongly adapting network): slow up/down states
+        ud = s["up_down"]
+        coarse = binned_counts(i, t, n_total, t0_ms, t1_ms, ud["bin_ms"])[members]
+        out["up_down"] = up_down_states(coarse.mean(axis=0) / (ud["bin_ms"] * S_PER_MS),
+                                        ud["bin_ms"], ud["smooth_ms"], ud["min_state_ms"],
+                                        ud["contrast_min"]) | {"settings": ud}
+    return out
+
+
+def up_down_states(pop_rate_Hz, bin_ms: float, smooth_ms: float, min_state_ms: float,
+                   contrast_min: float) -> dict:
+    """Slow alternation of a population between an active (up) and a near-silent (down)
+    state, from its population rate (Hz) in bins of ``bin_ms``. Elephant has no
+    up/down-state detector, so it is written here: the rate is smoothed (boxcar of
+    ``smooth_ms``), split at the threshold that best separates its values into two
+    classes (Otsu's between-class variance), and runs shorter than ``min_state_ms`` are
+    merged into their neighbours. Up-down states are present where the up and down
+    classes differ by at least ``contrast_min`` in mean rate and at least two up states
+    begin in the window. Returns present, threshold, the two classes' mean rates (Hz),
+    the up fraction (duty cycle), the number of up onsets and their mean period (ms;
+    None with fewer than two)."""
+    x = np.asarray(pop_rate_Hz, float)
+    k = max(int(round(smooth_ms / bin_ms)), 1)
+    sm = np.convolve(x, np.ones(k) / k, mode="same")
+    levels = np.unique(sm)
+    if levels.size < 2:
+        return {"present": False, "threshold_Hz": None, "up_rate_Hz": None,
+                "down_rate_Hz": None, "duty_cycle": None, "n_up": 0, "period_ms": None}
+    cuts = (levels[:-1] + levels[1:]) / 2
+
+    def between(c):
+        up = sm > c
+        w = up.mean()
+        return w * (1 - w) * (sm[up].mean() - sm[~up].mean()) ** 2
+
+    threshold = float(max(cuts, key=between))
+    up = sm > threshold
+    m = max(int(round(min_state_ms / bin_ms)), 1)
+    start = 0
+    for i in range(1, up.size + 1):  # runs shorter than min_state_ms take the state before
+        if i == up.size or up[i] != up[start]:
+            if i - start < m and start > 0:
+                up[start:i] = up[start - 1]
+            start = i
+    onsets = np.flatnonzero(up[1:] & ~up[:-1]) + 1
+    up_rate, down_rate = (float(sm[up].mean()) if up.any() else None,
+                          float(sm[~up].mean()) if (~up).any() else None)
+    contrast = (up_rate / down_rate if down_rate else np.inf) if up_rate is not None else 0.0
+    return {
+        "present": bool(onsets.size >= 2 and contrast >= contrast_min),
+        "threshold_Hz": threshold, "up_rate_Hz": up_rate, "down_rate_Hz": down_rate,
+        "duty_cycle": float(up.mean()), "n_up": int(onsets.size),
+        "period_ms": float(np.diff(onsets).mean() * bin_ms) if onsets.size >= 2 else None,
     }
 
 
