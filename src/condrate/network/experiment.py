@@ -284,7 +284,7 @@ def population_models(spec: dict) -> dict:
 def build(nest, model: NeuronModel, spec: dict) -> Nodes:
     """Create and connect the network of ``spec``; spikes and the multimeter ("state")."""
     net, d = spec["network"], spec["derived"]
-    inhibitory = population_models(spec)["I"] if "inhibitory" in spec else None
+    inhibitory = model_from_spec(spec["inhibitory"]) if "inhibitory" in spec else None
     nodes = create(nest, model, net, d, net["record_sample"], inhibitory)
     connect(nest, model, net, d, nodes, inhibitory)
     return Nodes(nodes["neurons"], {"spikes": nodes["spikes"], "state": nodes["meter"]})

@@ -188,20 +188,28 @@ def semianalytic_rate(model, p: dict, r_E, r_I, nu_ext, calibration: dict,
     return semianalytic.rate_Hz(m, calibration)
 
 
+def sign_change_roots(G, grid, xtol: float = 1e-6) -> tuple[bool, list[float]]:
+    """(G(grid[0]) == 0, the roots of G between grid points where it changes sign,
+    each refined by brentq): the root finding of every fixed-point search on a grid
+    (fixed_points_1d, two_population.fixed_points_2d)."""
+    from scipy import optimize
+
+    vals = np.array([G(x) for x in grid])
+    return bool(vals[0] == 0), [optimize.brentq(G, grid[k], grid[k + 1], xtol=xtol)
+                                for k in np.flatnonzero(vals[:-1] * vals[1:] < 0)]
+
+
 def fixed_points_1d(F, r_max=500.0) -> list[dict]:
     """Fixed points of r = F(r) with stability, r_E = r_I = r (E and I neurons of
     condrate's network receive the same inputs): the roots of F(r) - r on [0, r_max],
     found by sign changes on a grid and refined with brentq; stable where F'(r) < 1."""
-    from scipy import optimize
-
     grid = np.concatenate([np.linspace(0, 50, 251), np.linspace(50, r_max, 226)[1:]])
-    vals = np.array([F(r) - r for r in grid])
+    at_rest, roots = sign_change_roots(lambda x: F(x) - x, grid)
     h = 1e-3
     out = []
-    if vals[0] == 0:  # rest: F(0) = 0; stable unless F rises faster than r from 0
+    if at_rest:  # rest: F(0) = 0; stable unless F rises faster than r from 0
         out.append({"rates_Hz": [0.0, 0.0], "stable": bool(F(h) < h), "slope": F(h) / h})
-    for k in np.flatnonzero(vals[:-1] * vals[1:] < 0):
-        r = optimize.brentq(lambda x: F(x) - x, grid[k], grid[k + 1], xtol=1e-6)
+    for r in roots:
         slope = (F(r + h) - F(max(r - h, 0.0))) / (r + h - max(r - h, 0.0))
         out.append({"rates_Hz": [r, r], "stable": bool(slope < 1), "slope": slope})
     return out

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..io import read_csv, read_json, write_csv, write_json
 from ..nestrun.spikes import read_spike_meta
+from ..network.experiment import population_models
 from ..params import model_from_spec
 from ..spiketrains import SpikeTrains
 from . import adaptation, convergence, dynamics, openloop
@@ -50,12 +51,13 @@ def _one(files):
     return files
 
 
-def load_rate_model(fit, base_spec) -> tuple:
+def load_rate_model(fit, base_spec, population: str = "E") -> tuple:
     """(model, rate-model parameters p, base network spec) from the deterministic f-I
-    fit and the base network's spec (paths)."""
+    fit and the base network's spec (paths); population "I": the I population's model
+    (a two-model network's inhibitory_model; fit: that model's f-I fit)."""
     fit_det = read_json(fit)["deterministic"]
     base = read_json(_one(base_spec))
-    model = model_from_spec(base)
+    model = population_models(base)[population]
     return model, rt.derive(model, base["derived"], base["network"], fit_det), base
 
 
@@ -80,14 +82,7 @@ def write_calibration(fit, base_spec, cal_spec, cal_spikes, calibration,
     """The semi-analytic f (iii), fitted on its own calibration run (the config's grid of
     single-neuron conditions; nothing from a network run). population "I": the I
     population's model of a two-model network (fit: that model's f-I fit)."""
-    if population == "I":
-        from . import two_population as tp
-
-        base = read_json(_one(base_spec))
-        model = tp.models_of(base)["I"]
-        p = rt.derive(model, base["derived"], base["network"], read_json(fit)["deterministic"])
-    else:
-        model, p, _ = load_rate_model(fit, base_spec)
+    model, p, _ = load_rate_model(fit, base_spec, population)
     spec, rates = _openloop_rates(cal_spec, cal_spikes)
     band = spec["openloop"]["calibration"]["fit_band_Hz"]
     write_json(calibration, ver.calibrate(p, model, rates, band)

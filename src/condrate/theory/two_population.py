@@ -67,8 +67,8 @@ def fixed_points_2d(F, r_max: float = 500.0) -> list[dict]:
 
     The I equation is solved for r_I at each r_E (F_I falls with r_I: inhibition onto
     I and, for an adapting I model, its own adaptation; one root on [0, r_max]), which
-    leaves one equation in r_E, solved as rate_model.fixed_points_1d does (sign changes
-    on a grid, brentq). Stable where every eigenvalue of -1 + dF/dr (equal time
+    leaves one equation in r_E, solved as rate_model.fixed_points_1d does
+    (rate_model.sign_change_roots). Stable where every eigenvalue of -1 + dF/dr (equal time
     constants) has a negative real part. F(r_E, r_I) -> (F_E, F_I) in Hz."""
     from scipy import optimize
 
@@ -84,12 +84,9 @@ def fixed_points_2d(F, r_max: float = 500.0) -> list[dict]:
         return F(r_E, r_I_of(r_E))[0] - r_E
 
     grid = np.concatenate([np.linspace(0, 50, 101), np.linspace(50, r_max, 91)[1:]])
-    vals = np.array([H(r) for r in grid])
-    roots = [0.0] if vals[0] == 0 else []
-    roots += [optimize.brentq(H, grid[k], grid[k + 1], xtol=1e-6)
-              for k in np.flatnonzero(vals[:-1] * vals[1:] < 0)]
+    at_rest, roots = rt.sign_change_roots(H, grid)
     out = []
-    for r_E in roots:
+    for r_E in ([0.0] if at_rest else []) + roots:
         r = [float(r_E), float(r_I_of(r_E))]
         ev = np.linalg.eigvals(-np.eye(2) + jacobian(F, r))
         out.append({"rates_Hz": r, "stable": bool(np.all(ev.real < 0)),
@@ -104,19 +101,20 @@ def linear_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA: floa
     return rt.linear_fixed_points(p2, nu_ext_Hz, I_ext_pA)
 
 
+def pair_fixed_points(rate) -> list:
+    """fixed_points_2d of the pair rate(a, r_E, r_I) for a = E, I (Hz)."""
+    return fixed_points_2d(lambda r_E, r_I: tuple(rate(a, r_E, r_I) for a in POPS))
+
+
 def fluct_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA: float = 0.0,
                        calibrations=None) -> list:
     """(ii): each population's fluctuation-aware rate (rate_model.fluct_rate with its own
     model, its own synaptic inputs and, for an adapting model, the averaged adaptation
     current at its own rate), fixed points of the pair (fixed_points_2d)."""
     pops = p2["populations"]
-
-    def F(r_E, r_I):
-        own = {"E": r_E, "I": r_I}
-        return tuple(rt.fluct_rate(models[a], pops[a], r_E, r_I, nu_ext_Hz, I_ext_pA,
-                                   own_rate_Hz=own[a]) for a in POPS)
-
-    return fixed_points_2d(F)
+    return pair_fixed_points(lambda a, r_E, r_I: rt.fluct_rate(
+        models[a], pops[a], r_E, r_I, nu_ext_Hz, I_ext_pA,
+        own_rate_Hz=r_E if a == "E" else r_I))
 
 
 def semianalytic_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA: float,
@@ -126,9 +124,5 @@ def semianalytic_fixed_points(p2: dict, models: dict, nu_ext_Hz: float, I_ext_pA
     neurons: theory/<model>/calibration and calibration_inhibitory), fixed points of
     the pair (fixed_points_2d)."""
     pops = p2["populations"]
-
-    def F(r_E, r_I):
-        return tuple(rt.semianalytic_rate(models[a], pops[a], r_E, r_I, nu_ext_Hz,
-                                          calibrations[a], I_ext_pA) for a in POPS)
-
-    return fixed_points_2d(F)
+    return pair_fixed_points(lambda a, r_E, r_I: rt.semianalytic_rate(
+        models[a], pops[a], r_E, r_I, nu_ext_Hz, calibrations[a], I_ext_pA))
