@@ -15,7 +15,8 @@ f-I's gain beside the steady state's and the reference neuron's, and each one's 
 ratio between the largest added conductance and none (the lecture's warning: where
 "conductance shifts the threshold, not the slope" stops holding); block ``fits``: the
 fi stage's joint fit of the adapted steady state (v_θ, I_θ0, β); block ``ablation``: (ii)
-in closed loop with and without the averaged adaptation current.
+in closed loop with and without the averaged adaptation current; block ``network_step``:
+the E/I network's slow response to a step of ν_ext against (ii) with dynamic adaptation.
 """
 
 import dataclasses
@@ -89,6 +90,40 @@ def step_response(results: Path) -> list:
     return lines
 
 
+def network_step(results: Path) -> list:
+    """The E/I network's step of nu_ext: the slow component of NEST's population rate
+    against (ii) with its averaged variables made dynamic (theory/<model>/step_dynamics.json)."""
+    lines = ["| model | ν_ext (Hz) | rate before → after (Hz): NEST / (ii) | slow share of the "
+             "first response: NEST [95 % interval] / (ii) | slow time constant (ms): NEST "
+             "[95 % interval] / (ii) | error of τ | fitted from (ms after the step) | steps averaged |",
+             "|---|---|---|---|---|---|---|---|"]
+    for path in sorted((results / "theory").glob("*/step_dynamics.json")):
+        s = json.loads(path.read_text())
+        if "adaptation" not in s:
+            continue
+        a = s["adaptation"]
+        n, p = a["nest"], a["predicted"]
+        step = json.loads((results / "network" / path.parent.name / "step_response.json").read_text())
+        lo, hi = share_interval(n)
+        lines.append(
+            f"| {path.parent.name} | {step['nu_ext_before_Hz']:g} → {step['step']['nu_ext_Hz']:g} | "
+            f"{n['r_before_Hz']:.2f} → {n['r_inf_Hz']:.2f} / {p['r_before_Hz']:.2f} → "
+            f"{p['r_inf_Hz']:.2f} | {pct(a['slow_fraction']['nest'])} [{pct(lo)}, {pct(hi)}] / "
+            f"{pct(a['slow_fraction']['predicted'])} | {n['tau_ms']:.0f} [{n['tau_interval_ms'][0]:.0f}, "
+            f"{n['tau_interval_ms'][1]:.0f}] / {p['tau_ms']:.0f} | {pct(a['tau_rel_error'])} | "
+            f"{a['fit_from_ms']:.0f} | {step['n_steps']} |")
+    return lines
+
+
+def share_interval(fit: dict) -> tuple:
+    """The slow share's 95 % interval from the fitted amplitude's (the rest held)."""
+    out = []
+    for amp in fit["amplitude_interval_Hz"]:
+        peak = fit["r_inf_Hz"] + amp
+        out.append(None if peak == fit["r_before_Hz"] else amp / (peak - fit["r_before_Hz"]))
+    return tuple(sorted(out, key=lambda x: -1e9 if x is None else x))
+
+
 def fits(results: Path) -> list:
     """The fi stage's joint fit of each adapting model's steady-state f-I (its study:
     what (i) uses), deterministic and noisy."""
@@ -145,7 +180,7 @@ def main(work="results/presets/adaptation") -> None:
             "averaged variable (generated: python docs/adaptation_tables.py)\n\n")
     tables = [steady_state, step_response, initial,
               *([fits] if (results / "fi").is_dir() else []),
-              *([ablation] if (results / "theory").is_dir() else [])]
+              *([ablation, network_step] if (results / "theory").is_dir() else [])]
     text += "\n".join(generate.block(table.__name__, "\n".join(table(results))) for table in tables)
     (generate.TABLES / "adaptation.md").write_text(text)
     generate.copy_figures(Path(work), only={"paper_adaptation.png"})

@@ -105,6 +105,13 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".",
         ):
             out.append("theory: needs network.sweeps.nu_ext_Hz (closed loop) and "
                        "network.sweeps.step (step dynamics)")
+    step = config.get("network", {}).get("sweeps", {}).get("step")
+    if step:
+        t_sim = step.get("t_sim_ms", config["network"]["t_sim_ms"])
+        if step["t_ms"] + step["period_ms"] > t_sim:
+            out.append(f"network.sweeps.step: t_ms + period_ms = {step['t_ms'] + step['period_ms']:g} "
+                       f"ms leaves no full up-step in the step run's {t_sim:g} ms "
+                       "(network.sweeps.step.t_sim_ms or network.t_sim_ms)")
     for model in config.get("integrator", {}):
         if model not in config["models"]:  # a listed model's integrator: built above
             out.append(f"integrator.{model}: not one of models {config['models']}")

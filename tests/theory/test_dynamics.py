@@ -55,3 +55,48 @@ def test_step_response_time_is_tau_over_one_minus_loop_gain():
     for name in ("tau_m", "tau_eff", "synaptic"):
         assert table[f"predicted_Hz_{name}"][-1] == pytest.approx(after, rel=1e-3)
     assert summ["peak_normalised_change"]["tau_m"] == pytest.approx(1.0, abs=0.01)
+
+
+def test_the_network_step_with_adaptation_relaxes_with_its_linearised_slow_time_constant():
+    """step_with_adaptation for AdEx with regular-spiking adaptation (b and a, both
+    tau_w = 144 ms) in the default balanced network, a step of nu_ext 15 -> 16 Hz: the
+    fitted slow time constant of its rate is tau_w / (1 - dA/dr dr/dA), the linearisation
+    at the step's fixed point by finite differences of the averaged current (dA/dr) and of
+    the fixed point with the adaptation current held (dr/dA) -- not the integration; the
+    rate ends at (ii)'s fixed point at the step's rate, overshooting on the way; a model
+    that does not adapt has no such response."""
+    from condrate.params import load_model
+    from helpers import ROOT
+
+    from condrate.theory import transfer
+
+    model = load_model(ROOT / "models", "aeif_cond_exp_rs")
+    p = rt.derive(model, {"G_EE_nS": 1.0, "G_I_nS": 24.0, "G_ext_nS": 1.0},
+                  {"K_E": 400, "K_I": 100, "K_ext": 400},
+                  {"v_theta_mV": 15.0, "I_theta0_pA": 10.0, "gain_Hz_per_pA": 0.1})
+    t = np.arange(-1000.0, 1000.0, 0.5) + 0.25
+    measured = {"t_ms": t, "rate_Hz": np.where(t < 0, 5.0, 6.0 + 0.3 * np.exp(-t / 120.0))}
+    step = {"nu_ext_before_Hz": 15.0, "step": {"nu_ext_Hz": 16.0}}
+    predicted, out = dynamics.step_with_adaptation(p, model, step, measured, slow_ms=50.0)
+
+    r1 = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, 16.0))["rates_Hz"][0]
+    assert predicted[-1] == pytest.approx(r1, rel=2e-3)
+    assert out["predicted"]["overshoot"] > 1.0
+    assert out["nest"]["tau_ms"] == pytest.approx(120.0, rel=1e-3)  # the fit itself
+
+    def A_inf(r):
+        mom = transfer.conductance_moments(rt.sources(p, r, r, 16.0), (1.0, 1.0, 1.0))
+        return sum(rt.adaptation_currents(model, mom)(r))
+
+    def held(A):
+        return rt.rest_fixed_point(rt.fixed_points_1d(
+            lambda r: rt.fluct_rate(model, p, r, r, 16.0, adaptation_pA=A)))["rates_Hz"][0]
+
+    h, dA = 1e-3, 0.5
+    loop = ((A_inf(r1 + h) - A_inf(r1 - h)) / (2 * h)
+            * (held(A_inf(r1) + dA) - held(A_inf(r1) - dA)) / (2 * dA))
+    assert loop < 0
+    assert out["predicted"]["tau_ms"] == pytest.approx(144.0 / (1.0 - loop), rel=0.03)
+
+    plain = load_model(ROOT / "models", "aeif_cond_exp")
+    assert dynamics.step_with_adaptation(p, plain, step, measured) is None

@@ -197,6 +197,7 @@ rule theory_step:
         "benchmarks/theory/{model}/step.tsv"
     params:
         entry="condrate.theory.stage.write_step",
+        slow_ms=config.get("adaptation", {}).get("slow_ms"),
     script:
         "../scripts/run_stage.py"
 

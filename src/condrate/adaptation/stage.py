@@ -173,33 +173,6 @@ def plot_adaptation(prediction, summary, step, model: str, figure) -> None:
                                  model), *figure)
 
 
-def fit_relaxation(t_ms, r_Hz, t_step_ms: float, skip_ms: float) -> dict:
-    """The slow component of the rate after a step: r_inf + A exp(-(t - t_step) / tau)
-    fitted from ``skip_ms`` after the step on (the fast transient of the membrane and of
-    the fast mechanisms excluded). r_before (mean over the second before the step),
-    r_peak (the largest bin after the step), r_inf (Hz), tau_ms, and the overshoot of the
-    slow component, (r_inf + A) / r_inf: the rate the slow variables alone hold up at the
-    step, over the steady rate."""
-    from scipy import optimize
-
-    t, r = np.asarray(t_ms, dtype=float), np.asarray(r_Hz, dtype=float)
-    before = r[(t >= t_step_ms - 1000.0) & (t < t_step_ms)].mean()
-    after = t >= t_step_ms
-    fit = t >= t_step_ms + skip_ms
-    x, y = t[fit] - t_step_ms, r[fit]
-    late = y[x >= 0.7 * x.max()].mean()
-    guess = (late, max(y[: max(3, len(y) // 50)].max() - late, 0.0), 50.0)
-
-    def shape(x, r_inf, amplitude, tau):
-        return r_inf + amplitude * np.exp(-x / tau)
-
-    (r_inf, amplitude, tau), _ = optimize.curve_fit(
-        shape, x, y, p0=guess, bounds=([0.0, -np.inf, 0.5], [np.inf, np.inf, 5000.0]))
-    return {"r_before_Hz": float(before), "r_peak_Hz": float(r[after].max()),
-            "r_inf_Hz": float(r_inf), "tau_ms": float(tau), "skip_ms": float(skip_ms),
-            "overshoot": float((r_inf + amplitude) / r_inf) if r_inf > 0 else None}
-
-
 def population_rate(trains, edges, neurons=None) -> np.ndarray:
     """Rate (Hz) of the population (or of the neuron indices ``neurons``, repeats
     counted) in the bins ``edges`` (ms)."""
@@ -215,10 +188,10 @@ def population_rate(trains, edges, neurons=None) -> np.ndarray:
 def bootstrap_tau(trains, edges, t_step_ms: float, skip_ms: float, n_boot: int,
                   seed: int) -> list:
     """95 % interval (ms) of NEST's slow time constant over populations resampled from
-    its neurons (with replacement), fitted as :func:`fit_relaxation`."""
+    its neurons (with replacement), fitted as :func:`condrate.theory.adaptation.fit_relaxation`."""
     rng = np.random.default_rng(seed)
     centres = edges[:-1] + np.diff(edges) / 2
-    taus = [fit_relaxation(centres, population_rate(
+    taus = [ad.fit_relaxation(centres, population_rate(
                 trains, edges, rng.integers(0, trains.n_neurons, trains.n_neurons)),
                 t_step_ms, skip_ms)["tau_ms"] for _ in range(n_boot)]
     return [float(np.percentile(taus, 2.5)), float(np.percentile(taus, 97.5))]
@@ -263,7 +236,7 @@ def write_step(spec, spikes, reference_spec, reference_curves, step) -> None:
     # the prediction binned as NEST's rate is
     r_pred = np.array([r_rate[(t_rate >= a) & (t_rate < a + bin_ms)].mean() for a in edges[:-1]])
     skip = 3.0 * fast_time_ms(model, g_total, float(config["slow_ms"]))
-    nest_fit, pred_fit = (fit_relaxation(t_nest, r, st["t_ms"], skip) for r in (r_nest, r_pred))
+    nest_fit, pred_fit = (ad.fit_relaxation(t_nest, r, st["t_ms"], skip) for r in (r_nest, r_pred))
     nest_fit["tau_interval_ms"] = bootstrap_tau(trains, edges, st["t_ms"], skip,
                                                 int(config["step"]["bootstrap"]),
                                                 int(spec_d["config"]["nest"]["seed"]))

@@ -190,6 +190,7 @@ def run_settings(config: dict, run: str) -> dict:
         net.update(K_E=k, K_I=inhibitory_indegree(k), K_ext=k)
     elif suffix == "-step":
         net["step"] = dict(sweeps["step"])
+        net["t_sim_ms"] = net["step"].get("t_sim_ms", net["t_sim_ms"])
     else:
         raise ValueError(f"unknown network run '{run}'")
     return net

@@ -275,3 +275,41 @@ def rate_dynamics(I_pA: Callable[[float], float], f0: Callable[[float], float],
         target = np.array([mechanism_mean_pA(m, r[k], g_total_nS, V_bar, E_L_mV) for m in mechs])
         A = target + (A - target) * decay
     return t, r
+
+
+def fit_relaxation(t_ms, r_Hz, t_step_ms: float, skip_ms: float, interval: bool = False) -> dict:
+    """The slow component of the rate after a step: r_inf + A exp(-(t - t_step) / tau)
+    fitted from ``skip_ms`` after the step on (the fast transient of the membrane and of
+    the fast mechanisms excluded). r_before (mean over the second before the step),
+    r_peak (the largest bin after the step), r_inf (Hz), tau_ms, and the overshoot of the
+    slow component, (r_inf + A) / r_inf: the rate the slow variables alone hold up at the
+    step, over the steady rate. ``interval``: with the 95 % interval of tau and of the
+    amplitude from the fit's covariance (normal approximation), where no resampling of
+    neurons is at hand (a population rate averaged over steps).
+
+    Times ms, rates Hz."""
+    import numpy as np
+    from scipy import optimize
+
+    t, r = np.asarray(t_ms, dtype=float), np.asarray(r_Hz, dtype=float)
+    before = r[(t >= t_step_ms - 1000.0) & (t < t_step_ms)].mean()
+    after = t >= t_step_ms
+    fit = t >= t_step_ms + skip_ms
+    x, y = t[fit] - t_step_ms, r[fit]
+    late = y[x >= 0.7 * x.max()].mean()
+    guess = (late, max(y[: max(3, len(y) // 50)].max() - late, 0.0), 50.0)
+
+    def shape(x, r_inf, amplitude, tau):
+        return r_inf + amplitude * np.exp(-x / tau)
+
+    (r_inf, amplitude, tau), cov = optimize.curve_fit(
+        shape, x, y, p0=guess, bounds=([0.0, -np.inf, 0.5], [np.inf, np.inf, 5000.0]))
+    out = {"r_before_Hz": float(before), "r_peak_Hz": float(r[after].max()),
+           "r_inf_Hz": float(r_inf), "tau_ms": float(tau), "skip_ms": float(skip_ms),
+           "overshoot": float((r_inf + amplitude) / r_inf) if r_inf > 0 else None}
+    if interval:
+        sd = np.sqrt(np.diag(cov)) * 1.96
+        out |= {"tau_interval_ms": [float(tau - sd[2]), float(tau + sd[2])],
+                "amplitude_Hz": float(amplitude),
+                "amplitude_interval_Hz": [float(amplitude - sd[1]), float(amplitude + sd[1])]}
+    return out

@@ -132,3 +132,90 @@ def peak_change(t_ms, rate):
     t = np.asarray(t_ms, float)
     z = normalised_change(t, rate)[(t >= 0) & (t < t.max() / 2)]
     return None if np.all(np.isnan(z)) else float(np.nanmax(z))
+
+
+def step_with_adaptation(p: dict, model, step: dict, measured: dict, slow_ms=None):
+    """The network's step of the external rate for an adapting integrate-and-fire model:
+    the fluctuation-aware rate (ii) with its averaged adaptation variables made dynamic,
+    against the slow component of NEST's averaged step response. None for a model that
+    does not adapt (or whose (ii) has no stable fixed point at the base rate).
+
+    The averaged variables of (ii) are those at the neuron's own steady rate; here each
+    mechanism's A_j relaxes with its own time constant, tau_j dA_j/dt = A_j,inf(r) - A_j
+    (A_j,inf its mean at rate r, condrate.theory.adaptation), and the rates follow at
+    once: r(t) is the stable fixed point of r = F(r, r, nu_ext; sum_j A_j) with the
+    adaptation held, the lowest one (rate_model.fluct_rate with ``adaptation_pA``). From
+    the fixed point at the base rate, so that its end state is (ii)'s fixed point at the
+    step's rate. Both responses are fitted alike (adaptation.fit_relaxation: r_inf + A
+    e^{-t/tau} from three fast time scales after the step on: the theory's own tau_eff,
+    the synapses and every mechanism faster than ``slow_ms``). The slow time
+    constant's linearisation, tau_a / (1 + J_net) with J_net the loop gain of the
+    averaged variable through the network, is the check on the integration
+    (tests). Nothing is taken from the network but the step itself."""
+    from . import adaptation as ad
+    from . import transfer
+
+    if not rt.adapts(model):
+        return None
+    nu0, nu1 = step["nu_ext_before_Hz"], step["step"]["nu_ext_Hz"]
+
+    def currents(r, nu):
+        mom = transfer.conductance_moments(rt.sources(p, r, r, nu), (1.0, 1.0, 1.0))
+        return np.asarray(rt.adaptation_currents(model, mom)(r))
+
+    def held_rate(A_pA, nu):
+        point = rt.rest_fixed_point(rt.fixed_points_1d(
+            lambda r: rt.fluct_rate(model, p, r, r, nu, adaptation_pA=A_pA)))
+        return None if point is None else point["rates_Hz"][0]
+
+    ends = [rt.rest_fixed_point(rt.fluct_fixed_points(p, model, nu)) for nu in (nu0, nu1)]
+    if None in ends:
+        return None
+    r0, r1 = (q["rates_Hz"][0] for q in ends)
+    A = currents(r0, nu0)
+    # the rate at the step's drive as a function of the summed adaptation current, on a
+    # grid over the range the slow variables sweep (the end values and a margin)
+    lo, hi = sorted((A.sum(), currents(r1, nu1).sum()))
+    grid = np.linspace(lo - 0.1 * (hi - lo) - 1.0, hi + 0.1 * (hi - lo) + 1.0, 41)
+    rates = np.array([held_rate(a, nu1) for a in grid], dtype=float)
+    mechs = ad.from_model(model).mechanisms()
+    tau = np.array([m.tau_ms for m in mechs])
+    t_ms = np.asarray(measured["t_ms"], float)
+    dt = 0.5
+    decay = np.exp(-dt / tau)
+    t_model = np.arange(0.0, t_ms.max() + dt, dt)
+    r_model = np.empty_like(t_model)
+    for k in range(t_model.size):  # exponential Euler of each A_j
+        r_model[k] = np.interp(A.sum(), grid, rates)
+        target = currents(r_model[k], nu1)
+        A = target + (A - target) * decay
+    predicted = np.where(t_ms < 0, r0, np.interp(t_ms, t_model, r_model))
+    g_total = model.g_L_nS + sum(mean for mean, _, _ in transfer.conductance_moments(
+        rt.sources(p, r1, r1, nu1), (1.0, 1.0, 1.0)).values())
+    fast = [model.C_m_pF / g_total, *(s.tau_ms for s in p["synapses"].values()),
+            *(m.tau_ms for m in mechs if slow_ms is not None and m.tau_ms < slow_ms)]
+    skip = 3.0 * max(fast)
+    nest = ad.fit_relaxation(t_ms, measured["rate_Hz"], 0.0, skip, interval=True)
+    model_fit = ad.fit_relaxation(t_ms, predicted, 0.0, skip)
+    lo_tau, hi_tau = nest["tau_interval_ms"]
+    summary = {
+        "nest": nest, "predicted": model_fit,
+        "rate_before_after_Hz": {"predicted": [r0, r1]},
+        "tau_rel_error": abs(model_fit["tau_ms"] - nest["tau_ms"]) / nest["tau_ms"],
+        "tau_within_interval": bool(lo_tau <= model_fit["tau_ms"] <= hi_tau),
+        "slow_fraction": {k: slow_fraction(f) for k, f in (("nest", nest), ("predicted", model_fit))},
+        "mechanism_tau_ms": tau.tolist(), "fit_from_ms": skip,
+        "uses": "(ii)'s fluctuation-aware rate and the averaged variables from the model's "
+                "parameters, each relaxing with its own time constant; nothing of the "
+                "network run but its step (rates and times)"}
+    return predicted, summary
+
+
+def slow_fraction(fit: dict):
+    """The slow component's share of the step's change of the rate,
+    (r_inf + A - r_inf) / (r_inf + A - r_before): the part of the first response that
+    the slow variables take back (None if the rate does not change)."""
+    peak = fit["r_inf_Hz"] * fit["overshoot"] if fit["overshoot"] is not None else None
+    if peak is None or peak == fit["r_before_Hz"]:
+        return None
+    return (peak - fit["r_inf_Hz"]) / (peak - fit["r_before_Hz"])

@@ -159,6 +159,10 @@ def draw_step_dynamics(ax, table: dict, summ: dict, times_in_labels: bool = True
                                ("synaptic", "-", GREEN, "synaptic")):
         ax.plot(t, normalised_change(t, _col(table, f"predicted_Hz_{name}")), ls, color=col,
                 label=label(name, f"rate model, {lab}"))
+    if "predicted_Hz_adapting" in table:  # an adapting model: (ii) with dynamic adaptation
+        tau = summ["adaptation"]["predicted"]["tau_ms"]
+        ax.plot(t, normalised_change(t, _col(table, "predicted_Hz_adapting")), "-",
+                color=PURPLE, label=f"(ii) with adaptation, slow $\\tau$ {tau:.0f} ms")
     ax.axvline(0, color="0.7", lw=0.6)
     ax.set_ylim(-1.5, 3.0)  # noise of small changes would hide the model curves
     ax.set_xlabel("time from the step (ms)")

@@ -61,7 +61,7 @@ def sources(p: dict, r_E, r_I, nu_ext) -> list:
 
 
 def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0),
-               own_rate_Hz=None) -> float:
+               own_rate_Hz=None, adaptation_pA=None) -> float:
     """Fluctuation-aware transfer function (ii): the rate averaged over the Gaussian
     conductance fluctuations of the inputs (transfer.quasi_static_average).
 
@@ -75,8 +75,9 @@ def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0),
     An adapting integrate-and-fire model (its file's ``adaptation``; the LIF rate knows
     none of it) gets the averaged adaptation current of every mechanism at the
     neuron's own rate ``own_rate_Hz`` added to I_ext (condrate.theory.adaptation;
-    required then). The threshold-linear f of the other models is fitted to the
-    adapted steady state already.
+    required then), or the averaged variables' present value ``adaptation_pA`` in its
+    place (their dynamics, step_with_adaptation). The threshold-linear f of the other
+    models is fitted to the adapted steady state already.
     """
     from . import transfer
 
@@ -84,7 +85,9 @@ def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0),
     E_e, E_i = model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV
     if model.V_th_mV is not None and model.V_reset_mV is not None:
         current = adaptation_current(model, mom)
-        if current is not None:
+        if current is not None and adaptation_pA is not None:
+            I_ext_pA = I_ext_pA + adaptation_pA
+        elif current is not None:
             if own_rate_Hz is None:
                 raise ValueError(f"{model.name} adapts: fluct_rate needs the neuron's own rate")
             I_ext_pA = I_ext_pA + current(own_rate_Hz)
@@ -106,11 +109,10 @@ def adapts(model) -> bool:
     return integrate_and_fire and not ad.from_model(model).empty
 
 
-def adaptation_current(model, moments: dict):
-    """The averaged adaptation current (pA) as a function of the neuron's own rate (Hz)
-    at the mean conductance of ``moments`` (condrate.theory.adaptation, every mechanism
-    of the model's file; a subthreshold one at the time-averaged potential of a leaky
-    integrator between reset and threshold); None for a model that does not adapt."""
+def _averaging(model, moments: dict):
+    """(the model's mechanisms, the mean total conductance g (nS) of ``moments``, the
+    time-averaged potential (mV) at a rate (Hz) of a leaky integrator between reset and
+    threshold at that conductance); None for a model that does not adapt."""
     from . import adaptation as ad
 
     mechanisms = ad.from_model(model)
@@ -119,12 +121,38 @@ def adaptation_current(model, moments: dict):
     g_total = model.g_L_nS + sum(mean for mean, _, _ in moments.values())
     tau = model.C_m_pF / g_total
 
-    def current(rate_Hz: float) -> float:
-        V_bar = ad.lif_mean_voltage(rate_Hz, model.V_reset_mV, model.V_th_mV,
-                                    model.t_ref_ms or 0.0, tau) if rate_Hz > 0 else model.V_th_mV
-        return mechanisms.mean_current_pA(rate_Hz, g_total, V_bar, model.E_L_mV)
+    def V_bar(rate_Hz: float) -> float:
+        return ad.lif_mean_voltage(rate_Hz, model.V_reset_mV, model.V_th_mV,
+                                   model.t_ref_ms or 0.0, tau) if rate_Hz > 0 else model.V_th_mV
 
-    return current
+    return mechanisms, g_total, V_bar
+
+
+def adaptation_current(model, moments: dict):
+    """The averaged adaptation current (pA) as a function of the neuron's own rate (Hz)
+    at the mean conductance of ``moments`` (condrate.theory.adaptation, every mechanism
+    of the model's file; a subthreshold one at the time-averaged potential of a leaky
+    integrator between reset and threshold); None for a model that does not adapt."""
+    averaging = _averaging(model, moments)
+    if averaging is None:
+        return None
+    mechanisms, g_total, V_bar = averaging
+    return lambda rate_Hz: mechanisms.mean_current_pA(rate_Hz, g_total, V_bar(rate_Hz),
+                                                      model.E_L_mV)
+
+
+def adaptation_currents(model, moments: dict):
+    """Each mechanism's averaged current (pA, in the order of ``Adaptation.mechanisms()``)
+    as a function of the neuron's own rate (Hz), as :func:`adaptation_current`; None for
+    a model that does not adapt."""
+    from . import adaptation as ad
+
+    averaging = _averaging(model, moments)
+    if averaging is None:
+        return None
+    mechanisms, g_total, V_bar = averaging
+    return lambda rate_Hz: [ad.mechanism_mean_pA(m, rate_Hz, g_total, V_bar, model.E_L_mV)
+                            for m in mechanisms.mechanisms()]
 
 
 def fluct_open_loop_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0,

@@ -231,10 +231,16 @@ def write_feedback(fit, base_spec, fb_spec, fb_spikes, rows, fb_csv, fb_json, fi
 
 
 def write_step(fit, base_spec, step_csv, step_json, provenance, dynamics_csv, dynamics_json,
-               figure) -> None:
-    """The rate model's response to the network's step (network/step_response.*)."""
+               figure, slow_ms=None) -> None:
+    """The rate model's response to the network's step (network/step_response.*); for
+    an adapting model also (ii) with its averaged variables made dynamic
+    (dynamics.step_with_adaptation; slow_ms: the config's adaptation.slow_ms)."""
     model, p, _ = load_rate_model(fit, base_spec)
-    table, summary = dynamics.model_step_response(p, model, read_json(step_json), read_csv(step_csv))
+    step, measured = read_json(step_json), read_csv(step_csv)
+    table, summary = dynamics.model_step_response(p, model, step, measured)
+    adapting = dynamics.step_with_adaptation(p, model, step, measured, slow_ms)
+    if adapting is not None:
+        table["predicted_Hz_adapting"], summary["adaptation"] = adapting
     write_csv(dynamics_csv, table, list(table))
     write_json(dynamics_json, summary | {"provenance": _provenance(provenance)})
     _save("step_dynamics", figure, table, summary, model.name)
