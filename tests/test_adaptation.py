@@ -34,6 +34,9 @@ def adaptation_run(tmp_path_factory):
         "models": list(MODELS), "strengths": [0.5, 1.0, 2.0], "duration_ms": 3000.0,
         "warmup_ms": 1500.0}
     config["adaptation"]["step"] |= {"neurons": 200, "t_ms": 1500.0, "t_end_ms": 2600.0}
+    # the network's step as the preset's (one second up, one down), once
+    config["network"]["sweeps"]["step"] = overlay["network"]["sweeps"]["step"] | {
+        "t_ms": 1200.0, "t_sim_ms": 3200.0}
     config["map"]["models"] = [MODELS[0]]  # validated, not run
     (work / "config.yaml").write_text(yaml.safe_dump(config))
     proc = subprocess.run(snakemake_cmd(work, "--cores", "2", "--resources", "vp=2",
@@ -133,6 +136,21 @@ def test_the_adapting_models_study_says_how_each_prediction_takes_adaptation(ada
                                       "glif_cond_asc": [10.0, 1000 / 3.0]}[model])
     md = (adaptation_run / "results/summary.md").read_text()
     assert "adaptation (aeif_cond_exp_rs, glif_cond_asc) |" in md
+
+
+def test_the_adapting_network_after_a_step_of_nu_ext_with_dynamic_adaptation(adaptation_run):
+    """The network's step of nu_ext (15 -> 25 Hz): (ii) with its averaged variables made
+    dynamic rises to a higher rate and relaxes more slowly than the membrane but faster
+    than the slowest mechanism (the network's loop shortens tau_a), overshooting; NEST's
+    rate rises too and its slow component is fitted with a finite time constant."""
+    for model in MODELS:
+        s = json.loads((adaptation_run / "results/theory" / model
+                        / "step_dynamics.json").read_text())["adaptation"]
+        pred, nest = s["predicted"], s["nest"]
+        assert pred["r_inf_Hz"] > pred["r_before_Hz"] + 1.0 and pred["overshoot"] > 1.0
+        assert s["fit_from_ms"] < pred["tau_ms"] <= max(s["mechanism_tau_ms"])
+        assert nest["r_inf_Hz"] > nest["r_before_Hz"] + 1.0
+        assert 0.5 < nest["tau_ms"] < 5000.0
 
 
 def test_the_paper_figure_of_adaptation_has_its_run_in_the_caption(adaptation_run):

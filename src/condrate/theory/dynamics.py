@@ -138,7 +138,8 @@ def step_with_adaptation(p: dict, model, step: dict, measured: dict, slow_ms=Non
     """The network's step of the external rate for an adapting integrate-and-fire model:
     the fluctuation-aware rate (ii) with its averaged adaptation variables made dynamic,
     against the slow component of NEST's averaged step response. None for a model that
-    does not adapt (or whose (ii) has no stable fixed point at the base rate).
+    does not adapt, for an up phase shorter than 2.5 of its slowest time constants, or
+    where (ii) has no stable fixed point.
 
     The averaged variables of (ii) are those at the neuron's own steady rate; here each
     mechanism's A_j relaxes with its own time constant, tau_j dA_j/dt = A_j,inf(r) - A_j
@@ -157,6 +158,10 @@ def step_with_adaptation(p: dict, model, step: dict, measured: dict, slow_ms=Non
 
     if not rt.adapts(model):
         return None
+    mechs = ad.from_model(model).mechanisms()
+    tau = np.array([m.tau_ms for m in mechs])
+    if step["step"]["period_ms"] / 2 < 2.5 * tau.max():
+        return None  # an up phase too short for the slow relaxation to be fitted
     nu0, nu1 = step["nu_ext_before_Hz"], step["step"]["nu_ext_Hz"]
 
     def currents(r, nu):
@@ -178,8 +183,6 @@ def step_with_adaptation(p: dict, model, step: dict, measured: dict, slow_ms=Non
     lo, hi = sorted((A.sum(), currents(r1, nu1).sum()))
     grid = np.linspace(lo - 0.1 * (hi - lo) - 1.0, hi + 0.1 * (hi - lo) + 1.0, 41)
     rates = np.array([held_rate(a, nu1) for a in grid], dtype=float)
-    mechs = ad.from_model(model).mechanisms()
-    tau = np.array([m.tau_ms for m in mechs])
     t_ms = np.asarray(measured["t_ms"], float)
     dt = 0.5
     decay = np.exp(-dt / tau)
