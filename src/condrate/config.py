@@ -109,7 +109,7 @@ def semantic_errors(config: dict, nest_params: dict | None = None, root=".",
         if model not in config["models"]:  # a listed model's integrator: built above
             out.append(f"integrator.{model}: not one of models {config['models']}")
     if "map" in config:
-        out += map_errors(config)
+        out += map_errors(config, neurons)
     if "adaptation" in config:
         out += adaptation_errors(config, neurons)
     if nest_params is not None:
@@ -159,17 +159,33 @@ def adaptation_errors(config: dict, neurons: dict) -> list[str]:
     return out
 
 
-def map_errors(config: dict) -> list[str]:
+def map_errors(config: dict, neurons: dict | None = None) -> list[str]:
     """The map needs the network and theory sections (its points are network runs, its
-    predictions use the f-I fit and the semi-analytic calibration) and a valid point
-    network."""
+    predictions use the f-I fit and the semi-analytic calibration), the values of its
+    axis (map.axis; an adaptation-strength axis only for models that adapt) and
+    a valid point network. ``neurons``: {model: NeuronModel} of the models that built."""
+    from .map.grid import AXES
+
     m, out = config["map"], []
     missing = [k for k in ("network", "theory") if k not in config]
     if missing:
         return [f"map: needs the {' and '.join(missing)} section(s) of the study"]
+    key = m.get("axis", "g")
+    if key not in m:
+        out.append(f"map.{key}: missing; map.axis is {key} (of {[a.key for a in AXES]}), "
+                   f"so the map needs its values")
     for model in m.get("models", []):
         if model not in config["models"]:
             out.append(f"map.models: '{model}' is not one of models {config['models']}")
+    if key == "adaptation_strength" and key in m:
+        from .map.grid import map_models, strength_params
+
+        slow_ms = config.get("adaptation", {}).get("slow_ms")
+        for model in map_models(config):
+            if model in (neurons or {}) and not strength_params(neurons[model], 1.0, slow_ms):
+                out.append(f"map.adaptation_strength: {model} has no adaptation mechanism"
+                           + (f" slower than adaptation.slow_ms = {slow_ms} ms" if slow_ms
+                              else "") + f" ({config['models_dir']}/{model}.yaml: adaptation)")
     net = config["network"] | m.get("network", {})
     for k_key, n_key in (("K_E", "N_E"), ("K_I", "N_I")):
         if net[k_key] > net[n_key]:

@@ -37,3 +37,21 @@ def test_iterated_spec_has_one_group_per_point(tiny_config):
     assert {grp["nu_ext_Hz"] for grp in spec["groups"]} == {10.0, 20.0}
     assert spec["neurons_per_level"] == tiny_config["map"]["selfconsistent"]["neurons_per_level"]
     assert spec["kind"] == "map_selfconsistent" and spec["generation"] == 0
+
+
+def test_an_adaptation_strength_map_gives_each_group_its_parameters(tiny_config):
+    """A map over adaptation strength: each point's network and each self-consistent
+    group carries the scaled parameters; g is the study's at every point."""
+    tiny_config["map"] |= {"axis": "adaptation_strength", "adaptation_strength": [0.0, 2.0],
+                           "models": ["aeif_cond_exp_rs"]}
+    point = experiment.point_spec(tiny_config, "aeif_cond_exp_rs", ROOT, point="a2-nu10")
+    study = network_spec(tiny_config, "aeif_cond_exp_rs", "default", ROOT)
+    assert point["overrides"] == {"a": 8.0, "b": 161.0}
+    assert point["map_point"] == {"adaptation_strength": 2.0, "nu_ext_Hz": 10.0}
+    assert point["derived"]["G_I_nS"] == study["derived"]["G_I_nS"]
+    spec = experiment.iterated_spec(tiny_config, "aeif_cond_exp_rs", ROOT, generation="g0")
+    assert [grp["point"] for grp in spec["groups"]] == ["a0-nu10", "a0-nu20", "a2-nu10",
+                                                         "a2-nu20"]
+    assert [grp["nest_params"]["b"] for grp in spec["groups"]] == [0.0, 0.0, 161.0, 161.0]
+    assert all("G_I_nS" not in grp for grp in spec["groups"])
+    assert spec["overrides"] == {"a": 4.0, "b": 80.5}  # the model as filed

@@ -73,3 +73,21 @@ def test_mean_driven_index_with_the_models_threshold_and_the_fits_onset(iaf):
     at_v_th = table.mean_driven_index(iaf, low_fit, inputs, 0.0, threshold_mV=-55.0)
     assert at_fit - at_v_th == pytest.approx(5.0 / 1.9213, rel=1e-3)
     assert at_v_th == pytest.approx(5.3782, abs=1e-3)
+
+
+def test_off_its_calibration_a_point_has_no_fitted_prediction(default_config):
+    """At another adaptation strength than the fit's and the calibration's, (i) and
+    (iii) predict nothing; (ii) of an integrate-and-fire model takes its parameters."""
+    from condrate.network.experiment import network_spec
+    from condrate.theory import rate_model as rt
+
+    model = model_from_config(default_config, "aeif_cond_exp_rs", ROOT)
+    spec = network_spec(default_config, "aeif_cond_exp_rs", "default", ROOT)
+    p = rt.derive(model, spec["derived"], spec["network"],
+                  {"v_theta_mV": 12.0, "I_theta0_pA": 40.0, "gain_Hz_per_pA": 0.07})
+    off = table.predictions(model, p, 15.0, 0.0, {}, calibrated=False)
+    assert off["linear"] is None and off["semianalytic"] is None
+    default_config.setdefault("model_params", {})["aeif_cond_exp_rs"] = {"a": 0.0, "b": 0.0}
+    bare = model_from_config(default_config, "aeif_cond_exp_rs", ROOT)
+    without = table.predictions(bare, p, 15.0, 0.0, {}, calibrated=False)
+    assert without["fluct"] > off["fluct"] + 0.1 > 0.1  # its adaptation slows it

@@ -3,7 +3,7 @@
 * a point: the E/I network at one (g, nu_ext), built by the network stage's own
   create/connect phases (``results/map/<model>/<point>``);
 * the self-consistent single neurons (iv) for every point of the map at once, one
-  group per point with its own G_I and nu_ext, generation by generation
+  group per point with its own nu_ext and G_I or adaptation, generation by generation
   (``results/map/<model>/selfconsistent/g<n>``): one NEST job per generation for the
   whole map instead of one per point, as the iteration's cost is mostly start-up.
 """
@@ -23,22 +23,40 @@ ITERATED_PATH = "map/{model}/selfconsistent/{generation}"
 
 def point_spec(config: dict, model_name: str, root=".", point=None) -> dict:
     """The network spec of one map point (the network stage's spec, kind map_point)."""
-    g, nu = grid.parse_point(config, point)
-    spec = network.network_spec(grid.point_config(config, g, nu), model_name, point, root)
-    return spec | {"kind": "map_point", "map_point": {"g": g, "nu_ext_Hz": nu}}
+    x, nu = grid.parse_point(config, point)
+    cfg = grid.point_config(config, x, nu, axis_model(config, model_name, root))
+    spec = network.network_spec(cfg, model_name, point, root)
+    return spec | {"kind": "map_point", "map_point": {grid.axis(config).key: x, "nu_ext_Hz": nu}}
 
 
 def iterated_spec(config: dict, model_name: str, root=".", generation="g0",
                   previous_spec=None, previous_spikes=None) -> dict:
-    """One self-consistent generation over every map point (groups in grid order)."""
-    pts = grid.points(config)
-    cfg = grid.point_config(config, *pts[0])
+    """One self-consistent generation over every map point (groups in grid order), each
+    group with its point's G_I (g axis) or NEST parameters (adaptation strength)."""
+    pts, ax = grid.points(config), grid.axis(config)
+    model = axis_model(config, model_name, root)
+    # the spec's own model: the first point's g, or the adaptation as filed (each group
+    # sets its own)
+    cfg = grid.point_config(config, pts[0][0] if ax.key == "g" else 1.0, pts[0][1], model)
     spec = network.network_spec(cfg, model_name, cfg["network"]["name"], root)
-    G_I_per_g = spec["derived"]["G_I_nS"] / pts[0][0]  # G_I is proportional to g
-    groups = [{"point": grid.point_name(g, nu), "nu_ext_Hz": nu, "G_I_nS": G_I_per_g * g}
-              for g, nu in pts]
+    groups = [{"point": grid.point_name(x, nu, ax.prefix), "nu_ext_Hz": nu} for x, nu in pts]
+    if ax.key == "g":
+        G_I_per_g = spec["derived"]["G_I_nS"] / pts[0][0]  # G_I is proportional to g
+        groups = [grp | {"G_I_nS": G_I_per_g * x} for grp, (x, _) in zip(groups, pts)]
+    else:
+        slow_ms = config.get("adaptation", {}).get("slow_ms")
+        groups = [grp | {"nest_params": grid.strength_params(model, x, slow_ms)}
+                  for grp, (x, _) in zip(groups, pts)]
     return sc.iterated_spec(spec, cfg, generation, groups, previous_spec, previous_spikes,
                             kind="map_selfconsistent")
+
+
+def axis_model(config: dict, model_name: str, root="."):
+    """The model as the config gives it (its file and model_params) where the map's axis
+    changes it (adaptation strength); None for the g axis."""
+    from ..params import model_spec
+
+    return None if grid.axis(config).key == "g" else model_spec(config, model_name, root)[0]
 
 
 POINT = Experiment(kind="map_point", path=POINT_PATH, sections=("network", "map"),

@@ -1,5 +1,5 @@
-"""The map's figure: heat maps over (g, nu_ext) of the network's state and of each
-rate prediction's closed-loop error, with the asynchronous-irregular boundary and the
+"""The map's figure: heat maps over (the map's axis, nu_ext) of the network's state and
+of each rate prediction's closed-loop error, with the asynchronous-irregular boundary and the
 10 % error border drawn on every panel (along the cells' edges)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from matplotlib.colors import LogNorm, Normalize, TwoSlopeNorm
 from matplotlib.ticker import FuncFormatter
 
 from ..paper.layout import letters, new_figure, styled
+from .grid import AXES
 from .table import PREDICTORS, TOLERANCE
 
 ERROR_MAX = 1.0  # error colours saturate at 100 %
@@ -19,10 +20,11 @@ STATE_PANELS = (("rate_E_Hz", "E rate (Hz)", "log"), ("cv_isi", "ISI CV", "cv"),
                                                  r"$(\mu-\theta)/\sigma$", "index"))
 
 
-def grid_values(table: dict, key: str, gs, nus) -> np.ndarray:
-    """(nu_ext, g) array of a column, NaN where missing."""
+def grid_values(table: dict, key: str, gs, nus, axis_key: str = "g") -> np.ndarray:
+    """(nu_ext, axis) array of a column, NaN where missing (axis: g or the map
+    family's own, condrate.map.grid.AXES)."""
     out = np.full((len(nus), len(gs)), np.nan)
-    for g, nu, v in zip(table["g"], table["nu_ext_Hz"], table[key]):
+    for g, nu, v in zip(table[axis_key], table["nu_ext_Hz"], table[key]):
         if v is not None:
             out[nus.index(nu), gs.index(g)] = float(v)
     return out
@@ -77,14 +79,19 @@ def _panel(ax, values, norm, cmap, title, gs, nus, ai, within=None):
 
 
 @styled
-def validity_map(table: dict, model: str):
-    """2 x 4 panels: E rate, CV, Fano, mean-driven index; the error of (i)-(iv)."""
-    gs, nus = sorted(set(table["g"])), sorted(set(table["nu_ext_Hz"]))
-    ai = grid_values(table, "asynchronous_irregular", gs, nus)
+def validity_map(table: dict, model: str, axis=AXES[0]):
+    """2 x 4 panels: E rate, CV, Fano, mean-driven index; the error of (i)-(iv); over
+    the map family's axis (condrate.map.grid.Axis, default g) and nu_ext."""
+    gs, nus = sorted(set(table[axis.key])), sorted(set(table["nu_ext_Hz"]))
+
+    def values(key):
+        return grid_values(table, key, gs, nus, axis.key)
+
+    ai = values("asynchronous_irregular")
     fig = new_figure("double", 95)
     axes = fig.subplots(2, 4, sharex=True, sharey=True)
     for ax, (key, title, kind) in zip(axes[0], STATE_PANELS):
-        v = grid_values(table, key, gs, nus)
+        v = values(key)
         cmap = "RdBu_r" if kind == "index" else "viridis"
         bar = fig.colorbar(_panel(ax, v, _norm(kind, v), cmap, title, gs, nus, ai), ax=ax,
                            shrink=0.9)
@@ -92,7 +99,7 @@ def validity_map(table: dict, model: str):
             bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
             bar.ax.yaxis.set_minor_formatter(FuncFormatter(lambda x, _: ""))
     for ax, (key, label) in zip(axes[1], PREDICTORS.items()):
-        err = grid_values(table, f"{key}_rel_error", gs, nus)
+        err = values(f"{key}_rel_error")
         within = np.nan_to_num(err, nan=np.inf) <= TOLERANCE
         image = _panel(ax, np.minimum(err, ERROR_MAX), _norm("error", err), "magma_r",
                        label, gs, nus, ai, within)
@@ -102,7 +109,7 @@ def validity_map(table: dict, model: str):
     for ax in axes.ravel():
         ax.tick_params(axis="x", labelrotation=90)
     for ax in axes[1]:
-        ax.set_xlabel(r"$g = G_I/G_E$")
+        ax.set_xlabel(axis.label)
     for ax in axes[:, 0]:
         ax.set_ylabel(r"$\nu_{ext}$ (Hz)")
     letters(axes.ravel())

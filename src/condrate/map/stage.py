@@ -8,7 +8,7 @@ from ..params import model_from_spec
 from ..plotstyle import save
 from ..theory import convergence
 from ..theory import rate_model as rt
-from . import plots, table
+from . import grid, plots, table
 
 
 def iterated_by_point(spec_files, spike_files) -> tuple[dict, dict]:
@@ -26,7 +26,7 @@ def iterated_by_point(spec_files, spike_files) -> tuple[dict, dict]:
 
 def write_map(specs, stats, fit, calibration, iterated_specs, iterated_spikes, csv, meta,
               figure) -> dict:
-    """map.csv (one row per point, table.COLUMNS), map.json (grid, settings, summary,
+    """map.csv (one row per point, table.columns_of), map.json (grid, settings, summary,
     provenance) and the heat-map figure."""
     fit_det = read_json(fit)["deterministic"]
     cal = read_json(calibration)
@@ -35,24 +35,30 @@ def write_map(specs, stats, fit, calibration, iterated_specs, iterated_spikes, c
     for spec_file, stats_file in zip(specs, stats):
         spec, st = read_json(spec_file), read_json(stats_file)
         first = first or (spec, st)
+        ax = grid.axis(spec["config"])
+        x = spec["map_point"][ax.key]
         model = model_from_spec(spec)
         p = rt.derive(model, spec["derived"], spec["network"], fit_det)
         point = spec["run"]
-        rows.append(table.row(point, spec["map_point"]["g"], st, model, fit_det, p, cal,
-                              iterated.get(point)))
+        # the fit and the calibration are of the neurons as the config gives them
+        calibrated = ax.key != "adaptation_strength" or x == 1.0
+        rows.append(table.row(point, (ax.key, x), st, model, fit_det, p, cal,
+                              iterated.get(point), calibrated))
     spec, st = first
-    columns = table.columns(rows)
+    ax = grid.axis(spec["config"])
+    columns = table.columns(rows, ax.key)
     summary = table.summary(rows)
-    write_csv(csv, columns, table.COLUMNS)
-    net = {k: v for k, v in spec["network"].items() if k not in ("name", "nu_ext_Hz", "g_IE")}
+    write_csv(csv, columns, table.columns_of(ax.key))
+    per_point = ("name", "nu_ext_Hz", *(("g_IE",) if ax.key == "g" else ()))
+    net = {k: v for k, v in spec["network"].items() if k not in per_point}
     write_json(meta, {
         "model": spec["model"],
-        "grid": {"g": sorted(set(columns["g"])), "nu_ext_Hz": sorted(set(columns["nu_ext_Hz"])),
-                 "points": len(rows), "g_definition": "G_I / G_E, peak conductances at the "
-                 "reference in-degrees (the study's network file gives G_E)"},
+        "grid": {ax.key: sorted(set(columns[ax.key])),
+                 "nu_ext_Hz": sorted(set(columns["nu_ext_Hz"])),
+                 "points": len(rows), f"{ax.key}_definition": ax.definition},
         "network": net, "map": spec["config"]["map"], "selfconsistent": iteration,
         "predictions": table.PREDICTORS, "summary": summary,
         "note": table.__doc__.split("\n\n")[1].replace("\n", " "),
         "provenance": st["provenance"]})
-    save(plots.validity_map(columns, spec["model"]), *figure)
+    save(plots.validity_map(columns, spec["model"], ax), *figure)
     return summary

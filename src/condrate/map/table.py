@@ -25,9 +25,14 @@ TOLERANCE = 0.10  # "within 10 %"
 STATS = ("rate_E_Hz", "rate_I_Hz", "cv_isi", "fano", "chi", "correlation",
          "fraction_silent", "asynchronous_irregular", "mean_driven_index",
          "mean_driven_index_V_th")
-COLUMNS = (["point", "g", "nu_ext_Hz", *STATS]
-           + [f"{k}_Hz" for k in PREDICTORS] + [f"{k}_rel_error" for k in PREDICTORS]
-           + ["selfconsistent_converged"])
+
+
+def columns_of(axis_key: str = "g") -> list[str]:
+    """map.csv's columns for a map family's axis (condrate.map.grid.AXES)."""
+    return (["point", axis_key, "nu_ext_Hz", *STATS]
+            + [f"{k}_Hz" for k in PREDICTORS] + [f"{k}_rel_error" for k in PREDICTORS]
+            + ["selfconsistent_converged"])
+
 
 
 def mean_driven_index(model, fit: dict, inputs: dict, I_ext_pA: float,
@@ -68,24 +73,30 @@ def rel_error(predicted, simulated_Hz: float) -> float | None:
     return float(abs(predicted - simulated_Hz) / simulated_Hz)
 
 
-def predictions(model, p: dict, nu: float, I_ext: float, calibration: dict) -> dict:
+def predictions(model, p: dict, nu: float, I_ext: float, calibration: dict,
+                calibrated: bool = True) -> dict:
     """E rate (Hz) at the stable fixed point reached from rest, per prediction with a
-    rate equation (None where it has none)."""
+    rate equation (None where it has none). ``calibrated``: whether the point's neurons
+    are those the f-I fit and the calibration were made with; where not (another
+    adaptation strength), the predictions that use them have none."""
     out = {}
     for q in REGISTRY:
-        if q.fixed_points is not None:
+        if q.fixed_points is not None and not calibrated and q.calibrated_for(model):
+            out[q.key] = None
+        elif q.fixed_points is not None:
             fp = rt.rest_fixed_point(q.fixed_points(p, model, nu, I_ext, calibration))
             out[q.key] = fp and float(fp["rates_Hz"][0])
     return out
 
 
-def row(point: str, g: float, stats: dict, model, fit: dict, p: dict, calibration: dict,
-        iterated: dict | None) -> dict:
-    """The map row of one point (stats: its network stats.json; p: the rate model with
-    its synapses; iterated: its self-consistent prediction, or None)."""
+def row(point: str, axis: tuple, stats: dict, model, fit: dict, p: dict, calibration: dict,
+        iterated: dict | None, calibrated: bool = True) -> dict:
+    """The map row of one point (axis: (its key, the point's value); stats: its network
+    stats.json; p: the rate model with its synapses; iterated: its self-consistent
+    prediction, or None; calibrated: as in :func:`predictions`)."""
     net, pops = stats["network"], stats["populations"]
     E = pops["E"]
-    out = {"point": point, "g": g, "nu_ext_Hz": net["nu_ext_Hz"],
+    out = {"point": point, axis[0]: axis[1], "nu_ext_Hz": net["nu_ext_Hz"],
            "rate_E_Hz": E["rate_Hz"], "rate_I_Hz": pops["I"]["rate_Hz"],
            "cv_isi": E["cv_isi"]["mean"], "fano": E["fano"]["mean"], "chi": E["chi"],
            "correlation": E["correlation"]["mean"], "fraction_silent": E["fraction_silent"],
@@ -94,7 +105,7 @@ def row(point: str, g: float, stats: dict, model, fit: dict, p: dict, calibratio
                                                   net["I_ext_pA"]),
            "mean_driven_index_V_th": None if model.threshold is None else mean_driven_index(
                model, fit, stats["inputs"].get("E"), net["I_ext_pA"], model.V_th_mV)}
-    pred = predictions(model, p, net["nu_ext_Hz"], net["I_ext_pA"], calibration)
+    pred = predictions(model, p, net["nu_ext_Hz"], net["I_ext_pA"], calibration, calibrated)
     # an r* the last ladder did not bracket is an extrapolation, never a prediction
     pred["selfconsistent"] = iterated["rate_Hz"] if iterated and iterated["bracketed"] else None
     for key in PREDICTORS:
@@ -104,9 +115,9 @@ def row(point: str, g: float, stats: dict, model, fit: dict, p: dict, calibratio
     return out
 
 
-def columns(rows: list[dict]) -> dict:
-    """Rows to a column table (COLUMNS order)."""
-    return {c: [r[c] for r in rows] for c in COLUMNS}
+def columns(rows: list[dict], axis_key: str = "g") -> dict:
+    """Rows to a column table (columns_of order)."""
+    return {c: [r[c] for r in rows] for c in columns_of(axis_key)}
 
 
 def summary(rows: list[dict], tol: float = TOLERANCE) -> dict:

@@ -44,6 +44,10 @@ class Predictor:
     # I_ext, calibration) -> [{rates_Hz, stable}]; None: no rate equation (a simulation)
     fixed_points: Callable | None = None
     diagnostic: bool = False  # takes something from the judged run
+    # whether its rates use a fit or calibration of the model's single neurons as the
+    # config gives them (model -> bool): none where the neurons differ from those (a
+    # map point at another adaptation strength)
+    calibrated_for: Callable = lambda model: False
     diagnostic_reason: str = ""
     # a two-model network (E and I neurons of different models, condrate.theory.
     # two_population): every fixed point (p2, {"E": model, "I": model}, nu_ext, I_ext,
@@ -100,6 +104,7 @@ PREDICTORS = (
                    "so β = β_ref / (1 + β_ref J) and its fixed points are those of the rate "
                    "equation with the averaged variable (no slow dynamics)",
         open_loop_rate=_linear_open, fixed_points=_linear_fixed_points,
+        calibrated_for=lambda model: True,
         two_population_fixed_points=tp.linear_fixed_points),
     Predictor(
         key="fluct", numeral="(ii)", label="(ii) fluctuation-aware",
@@ -117,6 +122,7 @@ PREDICTORS = (
                    "the neuron's own rate, from the model's parameters, added to the LIF "
                    "rate's input (condrate.theory.adaptation); others: in the fit, as (i)",
         open_loop_rate=_fluct_open, fixed_points=_fluct_fixed_points,
+        calibrated_for=lambda model: not rt.lif_rate_applies(model),
         two_population_fixed_points=tp.fluct_fixed_points),
     Predictor(
         key="semianalytic", numeral="(iii)", label="(iii) semi-analytic",
@@ -130,6 +136,7 @@ PREDICTORS = (
         adaptation="in the calibration: its single neurons adapt, rates counted after "
                    "theory.openloop.t_warmup_ms",
         open_loop_rate=_semianalytic_open, fixed_points=_semianalytic_fixed_points,
+        calibrated_for=lambda model: True,
         two_population_fixed_points=tp.semianalytic_fixed_points),
     Predictor(
         key="selfconsistent", numeral="(iv)", label="(iv) self-consistent",

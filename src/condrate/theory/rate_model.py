@@ -60,6 +60,12 @@ def sources(p: dict, r_E, r_I, nu_ext) -> list:
     return [(syn["E"], r_E), (syn["I"], r_I), (syn["ext"], nu_ext)]
 
 
+def lif_rate_applies(model) -> bool:
+    """Whether (ii) uses the exact deterministic LIF rate for ``model`` (a fixed V_th
+    and V_reset), rather than the threshold-linear f of its f-I fit."""
+    return model.V_th_mV is not None and model.V_reset_mV is not None
+
+
 def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0),
                own_rate_Hz=None, adaptation_pA=None) -> float:
     """Fluctuation-aware transfer function (ii): the rate averaged over the Gaussian
@@ -83,7 +89,7 @@ def fluct_rate(model, p: dict, r_E, r_I, nu_ext, I_ext_pA=0.0, fano=(1.0, 1.0),
 
     mom = transfer.conductance_moments(sources(p, r_E, r_I, nu_ext), (*fano, 1.0))
     E_e, E_i = model.excitatory.E_rev_mV, model.inhibitory.E_rev_mV
-    if model.V_th_mV is not None and model.V_reset_mV is not None:
+    if lif_rate_applies(model):
         current = adaptation_current(model, mom)
         if current is not None and adaptation_pA is not None:
             I_ext_pA = I_ext_pA + adaptation_pA
@@ -105,8 +111,7 @@ def adapts(model) -> bool:
     whose file declares adaptation mechanisms."""
     from . import adaptation as ad
 
-    integrate_and_fire = model.V_th_mV is not None and model.V_reset_mV is not None
-    return integrate_and_fire and not ad.from_model(model).empty
+    return lif_rate_applies(model) and not ad.from_model(model).empty
 
 
 def _averaging(model, moments: dict):

@@ -273,6 +273,9 @@ def create_selfconsistent(nest, model: NeuronModel, spec: dict) -> Nodes:
     for a, group in enumerate(spec["groups"]):
         G_I = group.get("G_I_nS", d["G_I_nS"])  # a map point's own inhibition
         first, last = group_index(spec, a, 0)[0], group_index(spec, a, L - 1)[-1]
+        if "nest_params" in group:  # a map point's own neuron parameters (adaptation);
+            # one dict per neuron, as a list value (asc_amps) would be spread over them
+            neurons[int(first):int(last) + 1].set([group["nest_params"]] * (last - first + 1))
         ext = nest.Create("poisson_generator", params={"rate": net["K_ext"] * group["nu_ext_Hz"]})
         nest.Connect(ext, neurons[int(first):int(last) + 1],
                      syn_spec={"weight": w_x, "receptor_type": r_x, "delay": delay})
