@@ -37,12 +37,15 @@ def adaptation_run(tmp_path_factory):
     # the network's step as the preset's (one second up, one down), once
     config["network"]["sweeps"]["step"] = overlay["network"]["sweeps"]["step"] | {
         "t_ms": 1200.0, "t_sim_ms": 3200.0}
-    config["map"]["models"] = [MODELS[0]]  # validated, not run
+    # the preset's family, adaptation strength x nu_ext, on the tiny map's 2 x 2 grid
+    config["map"] |= {"axis": "adaptation_strength", "adaptation_strength": [0.0, 1.0],
+                      "models": [MODELS[0]]}
     (work / "config.yaml").write_text(yaml.safe_dump(config))
-    proc = subprocess.run(snakemake_cmd(work, "--cores", "2", "--resources", "vp=2",
-                                        "--configfile", str(work / "config.yaml")),
-                          capture_output=True, text=True, timeout=1500)
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    for target in ((), ("map",)):
+        proc = subprocess.run(snakemake_cmd(work, *target, "--cores", "2", "--resources",
+                                            "vp=2", "--configfile", str(work / "config.yaml")),
+                              capture_output=True, text=True, timeout=1500)
+        assert proc.returncode == 0, proc.stderr[-4000:]
     return work
 
 
@@ -168,3 +171,28 @@ def test_the_paper_figure_of_adaptation_has_its_run_in_the_caption(adaptation_ru
         step = json.loads((adaptation_run / "results/adaptation" / model / "step.json").read_text())
         assert (f"{model}: steady-state error" in caption
                 and f"predicted {step['predicted']['tau_ms']:.0f} ms" in caption)
+
+
+def test_the_map_over_adaptation_strength(adaptation_run):
+    """Without its adaptation (strength 0) the network fires faster than with it, and
+    (ii) says so from the parameters alone; (i) and (iii), fitted and calibrated at
+    strength 1, predict there only."""
+    import csv
+
+    path = adaptation_run / "results/map" / MODELS[0]
+    with open(path / "map.csv") as fh:
+        rows = {(float(r["adaptation_strength"]), float(r["nu_ext_Hz"])): r
+                for r in csv.DictReader(fh)}
+    assert set(rows) == {(a, nu) for a in (0.0, 1.0) for nu in (10.0, 20.0)}
+    meta = json.loads((path / "map.json").read_text())
+    assert meta["grid"]["adaptation_strength"] == [0.0, 1.0] and "g" not in meta["grid"]
+    # the summary judges (i) at strength 1 only, where it is defined, (ii) everywhere
+    n = {k: q["n_points"]["all"] for k, q in meta["summary"]["predictions"].items()}
+    assert n["linear"] == n["semianalytic"] == 2 and n["fluct"] == 4
+    for nu in (10.0, 20.0):
+        bare, own = rows[0.0, nu], rows[1.0, nu]
+        assert float(bare["rate_E_Hz"]) > float(own["rate_E_Hz"]) > 0.5
+        assert float(bare["fluct_Hz"]) > float(own["fluct_Hz"])
+        assert bare["linear_Hz"] == bare["semianalytic_Hz"] == ""
+        assert own["linear_Hz"] != "" and own["semianalytic_Hz"] != ""
+    assert (adaptation_run / "results/figures" / f"map_{MODELS[0]}.png").stat().st_size > 0

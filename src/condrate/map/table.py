@@ -106,6 +106,9 @@ def row(point: str, axis: tuple, stats: dict, model, fit: dict, p: dict, calibra
            "mean_driven_index_V_th": None if model.threshold is None else mean_driven_index(
                model, fit, stats["inputs"].get("E"), net["I_ext_pA"], model.V_th_mV)}
     pred = predictions(model, p, net["nu_ext_Hz"], net["I_ext_pA"], calibration, calibrated)
+    # not defined here (not a failure): left out of the summary's errors, not in map.csv
+    out["undefined"] = [] if calibrated else [q.key for q in REGISTRY
+                                              if q.fixed_points and q.calibrated_for(model)]
     # an r* the last ladder did not bracket is an extrapolation, never a prediction
     pred["selfconsistent"] = iterated["rate_Hz"] if iterated and iterated["bracketed"] else None
     for key in PREDICTORS:
@@ -123,7 +126,8 @@ def columns(rows: list[dict], axis_key: str = "g") -> dict:
 def summary(rows: list[dict], tol: float = TOLERANCE) -> dict:
     """Per prediction: the points within tol of the network, and the median error
     over all, the AI, the mean-driven (index > 0) and the fluctuation-driven points
-    (only points at >= RATE_CUT_HZ count)."""
+    (only points at >= RATE_CUT_HZ count, and only where the prediction is defined:
+    a row's ``undefined``)."""
     groups = {"all": lambda r: True, "ai": lambda r: r["asynchronous_irregular"],
               "not_ai": lambda r: not r["asynchronous_irregular"],
               "mean_driven": lambda r: (r["mean_driven_index"] or -1) > 0,
@@ -136,7 +140,8 @@ def summary(rows: list[dict], tol: float = TOLERANCE) -> dict:
     out["points_ai_selfconsistent_converged"] = sum(r["asynchronous_irregular"]
                                                     for r in converged)
     for key, label in PREDICTORS.items():
-        errs = {name: [r[f"{key}_rel_error"] for r in active if keep(r)]
+        errs = {name: [r[f"{key}_rel_error"] for r in active
+                       if keep(r) and key not in r.get("undefined", ())]
                 for name, keep in groups.items()}
         within = [r["point"] for r in active
                   if r[f"{key}_rel_error"] is not None and r[f"{key}_rel_error"] <= tol]
