@@ -188,7 +188,10 @@ def test_the_map_over_adaptation_strength(adaptation_run):
     assert meta["grid"]["adaptation_strength"] == [0.0, 1.0] and "g" not in meta["grid"]
     # the summary judges (i) at strength 1 only, where it is defined, (ii) everywhere
     n = {k: q["n_points"]["all"] for k, q in meta["summary"]["predictions"].items()}
-    assert n["linear"] == n["semianalytic"] == 2 and n["fluct"] == 4
+    firing = {a: sum(float(r["rate_E_Hz"]) >= 1.0 for (s, _), r in rows.items() if s == a)
+              for a in (0.0, 1.0)}
+    assert n["linear"] == n["semianalytic"] == firing[1.0] >= 1
+    assert n["fluct"] == firing[0.0] + firing[1.0]
     for nu in (10.0, 20.0):
         bare, own = rows[0.0, nu], rows[1.0, nu]
         assert float(bare["rate_E_Hz"]) > float(own["rate_E_Hz"]) > 0.5
