@@ -148,10 +148,12 @@ classical-ai: preset-classical_ai  ## classical-AI preset and its map family, ta
 rs-fs: preset-rs_fs_adex  ## RS-FS AdEx preset (two models), tables (docs/adaptation.md)
 	$(BIN)/python docs/rs_fs_tables.py results/presets/rs_fs_adex
 
-# the adapting neurons (config/adaptation.yaml): their study, adaptation stage and paper
-# figure in results/presets/adaptation/, then docs/tables/adaptation.md and its copies
-adaptation: preset-adaptation  ## adapting neurons: study, averaged variable, step, paper figure (docs/adaptation.md)
-	@$(call snake,results/presets/adaptation,config/adaptation.yaml,paper)
+# the adapting neurons (config/adaptation.yaml): their study, adaptation stage, map over
+# adaptation strength and paper figure in results/presets/adaptation/, then
+# docs/tables/adaptation.md and its copies
+adaptation: preset-adaptation  ## adapting neurons: study, averaged variable, step, strength map, paper figure (docs/adaptation.md)
+	@$(call snake,results/presets/adaptation,config/adaptation.yaml,paper map)
+	@$(call snake,results/presets/adaptation,config/adaptation.yaml,summary --quiet all)
 	$(BIN)/python docs/adaptation_tables.py results/presets/adaptation
 
 # the committed tables of docs/ (docs/tables/, copied into README.md and docs/*.md) and

@@ -16,7 +16,8 @@ ratio between the largest added conductance and none (the lecture's warning: whe
 "conductance shifts the threshold, not the slope" stops holding); block ``fits``: the
 fi stage's joint fit of the adapted steady state (v_θ, I_θ0, β); block ``ablation``: (ii)
 in closed loop with and without the averaged adaptation current; block ``network_step``:
-the E/I network's slow response to a step of ν_ext against (ii) with dynamic adaptation.
+the E/I network's slow response to a step of ν_ext against (ii) with dynamic adaptation;
+block ``strength_map``: the map over adaptation strength x ν_ext by strength.
 """
 
 import dataclasses
@@ -115,6 +116,47 @@ def network_step(results: Path) -> list:
     return lines
 
 
+def strength_map(results: Path) -> list:
+    """The map over adaptation strength x nu_ext, per model and strength: NEST's E
+    rates, the AI points, and per prediction the firing points within 10 % and the
+    median error over them ("–": not defined at this strength, (i) and (iii) away from
+    1; a missing prediction at a firing point counts as a failure)."""
+    from condrate.criteria import RATE_CUT_HZ
+    from condrate.theory.predictors import PREDICTORS
+    from condrate.theory.verification import error_stats
+
+    lines = ["| model | strength | E rate, NEST (Hz), by ascending ν_ext | AI points | "
+             + " | ".join(f"{q.numeral}: within 10 % / median error" for q in PREDICTORS) + " |",
+             "|---|---|---|---|" + "---|" * len(PREDICTORS)]
+    for path in sorted((results / "map").glob("*/map.csv")):
+        c = read_csv(path)
+        if "adaptation_strength" not in c:
+            continue
+        for a in sorted(set(c["adaptation_strength"])):
+            k = c["adaptation_strength"] == a
+            rate = c["rate_E_Hz"][k][np.argsort(c["nu_ext_Hz"][k])]
+            ai = sum(str(x) == "True" for x in c["asynchronous_irregular"][k])  # csv text
+            firing = k & (c["rate_E_Hz"] >= RATE_CUT_HZ)
+            cells = []
+            for q in PREDICTORS:
+                pred = c[f"{q.key}_Hz"][k]
+                if a != 1.0 and q.key != "selfconsistent" and np.all(np.isnan(pred)):
+                    cells.append("–")
+                    continue
+                err = c[f"{q.key}_rel_error"][firing]
+                st = error_stats([None if e != e else e for e in err])
+                cell = (f"{int(np.sum(err <= 0.1))} of {int(firing.sum())} / "
+                        f"{pct(st['median_rel_error'])}")
+                if q.key == "selfconsistent":
+                    conv = sum(str(x) == "True" for x in c["selfconsistent_converged"][k])
+                    cell += f" (converged at {conv})"
+                cells.append(cell)
+            lines.append(f"| {path.parent.name} | {a:g} | "
+                         f"{' → '.join(f'{r:.1f}' for r in rate)} | {ai} of {int(k.sum())} | "
+                         + " | ".join(cells) + " |")
+    return lines
+
+
 def share_interval(fit: dict) -> tuple:
     """The slow share's 95 % interval from the fitted amplitude's (the rest held)."""
     out = []
@@ -180,7 +222,8 @@ def main(work="results/presets/adaptation") -> None:
             "averaged variable (generated: python docs/adaptation_tables.py)\n\n")
     tables = [steady_state, step_response, initial,
               *([fits] if (results / "fi").is_dir() else []),
-              *([ablation, network_step] if (results / "theory").is_dir() else [])]
+              *([ablation, network_step] if (results / "theory").is_dir() else []),
+              *([strength_map] if list((results / "map").glob("*/map.csv")) else [])]
     text += "\n".join(generate.block(table.__name__, "\n".join(table(results))) for table in tables)
     (generate.TABLES / "adaptation.md").write_text(text)
     generate.copy_figures(Path(work), only={"paper_adaptation.png"})

@@ -171,6 +171,22 @@ def test_the_paper_figure_of_adaptation_has_its_run_in_the_caption(adaptation_ru
         step = json.loads((adaptation_run / "results/adaptation" / model / "step.json").read_text())
         assert (f"{model}: steady-state error" in caption
                 and f"predicted {step['predicted']['tau_ms']:.0f} ms" in caption)
+        # the third row: the adapting network's closed loop and step of nu_ext
+        theory = adaptation_run / "results/theory" / model
+        conv = json.loads((theory / "summary.json").read_text())[
+            "closed_loop_selfconsistent_converged"]
+        fit = json.loads((theory / "step_dynamics.json").read_text())["adaptation"]
+        # (iv) is judged at its converged drives only: no error where none converged
+        own = caption.split("Third row")[1].split(f"{model}: (ii) ")[1].split("drives)")[0]
+        assert ("(iv) not judged" in own) == (conv["converged"] == 0)
+        assert (f"converged at {conv['converged']} of {conv['n']}" in own
+                and f"(ii) {fit['predicted']['tau_ms']:.0f} ms, slow share" in caption)
+    # and the map over adaptation strength of the one model the config maps
+    s = json.loads((adaptation_run / "results/map" / MODELS[0] / "map.json").read_text())["summary"]
+    assert (f"the map of {MODELS[0]} over adaptation strength" in caption
+            and f"within 10 % at {s['predictions']['fluct']['n_within']} of "
+                f"{s['points_firing']} firing points" in caption)
+    assert f"the map of {MODELS[1]}" not in caption
 
 
 def test_the_map_over_adaptation_strength(adaptation_run):

@@ -213,6 +213,34 @@ PAPER_FIGURES = {
 }
 
 
+# claim -> input name -> file pattern with {model} that a figure draws for those of its
+# models that have the file (the adaptation figure: the adapting network's closed loop
+# and step where the theory stage runs it, the map over adaptation strength where the
+# map runs it), and the models that have it
+PAPER_OPTIONAL = {
+    "adaptation": {
+        "closed_loop": "results/theory/{model}/verification.csv",
+        "theory_summary": "results/theory/{model}/summary.json",
+        "network_step": "results/theory/{model}/step_dynamics.csv",
+        "network_step_fit": "results/theory/{model}/step_dynamics.json",
+        "map": "results/map/{model}/map.csv",
+        "map_summary": "results/map/{model}/map.json",
+    },
+}
+
+
+def optional_models(key):
+    """The models that have the optional paper input ``key`` (PAPER_OPTIONAL)."""
+    if key.startswith("map"):
+        strength = config.get("map", {}).get("axis") == "adaptation_strength"
+        return map_models(config) if strength else []
+    return [
+        m
+        for m in NETWORK_MODELS
+        if f"results/theory/{m}/summary.json" in theory_outputs()
+    ]
+
+
 def paper_models(claim):
     stage = PAPER_FIGURES[claim][0]
     if stage is None:
@@ -236,7 +264,10 @@ def paper_inputs(wildcards):
     models = paper_models(wildcards.claim)
     if not models:
         return {k: [v] for k, v in files.items()}
-    return {k: expand(v, model=models) for k, v in files.items()}
+    out = {k: expand(v, model=models) for k, v in files.items()}
+    for k, v in PAPER_OPTIONAL.get(wildcards.claim, {}).items():
+        out[k] = expand(v, model=[m for m in models if m in optional_models(k)])
+    return out
 
 
 TABLE_CAPTIONS = {

@@ -78,6 +78,33 @@ def _panel(ax, values, norm, cmap, title, gs, nus, ai, within=None):
     return image
 
 
+def from_csv(cols: dict) -> dict:
+    """map.csv's columns (condrate.io.read_csv) as the panels take them: the AI verdict
+    (text True / False, empty where not judged) as 1, 0 or None."""
+    verdict = {"True": 1.0, "False": 0.0}
+    return cols | {"asynchronous_irregular": [verdict.get(str(v)) for v in
+                                              cols["asynchronous_irregular"]]}
+
+
+def error_panel(ax, table: dict, key: str, title: str, axis=AXES[0]):
+    """The closed-loop error of prediction ``key`` over (the map's axis, nu_ext): colours
+    saturating at ERROR_MAX, the 10 % border (black) and the AI border (white, dashed);
+    returns the image (for a colour bar)."""
+    gs, nus = sorted(set(table[axis.key])), sorted(set(table["nu_ext_Hz"]))
+    ai = grid_values(table, "asynchronous_irregular", gs, nus, axis.key)
+    err = grid_values(table, f"{key}_rel_error", gs, nus, axis.key)
+    within = np.nan_to_num(err, nan=np.inf) <= TOLERANCE
+    return _panel(ax, np.minimum(err, ERROR_MAX), _norm("error", err), "magma_r", title,
+                  gs, nus, ai, within)
+
+
+def error_bar(fig, image, axes):
+    """The error colour bar shared by ``axes``."""
+    bar = fig.colorbar(image, ax=axes, shrink=0.9, aspect=15)
+    bar.set_ticks([0, 0.1, 0.5, 1.0], labels=["0", "10 %", "50 %", "≥100 %"])
+    return bar
+
+
 @styled
 def validity_map(table: dict, model: str, axis=AXES[0]):
     """2 x 4 panels: E rate, CV, Fano, mean-driven index; the error of (i)-(iv); over
@@ -99,13 +126,9 @@ def validity_map(table: dict, model: str, axis=AXES[0]):
             bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
             bar.ax.yaxis.set_minor_formatter(FuncFormatter(lambda x, _: ""))
     for ax, (key, label) in zip(axes[1], PREDICTORS.items()):
-        err = values(f"{key}_rel_error")
-        within = np.nan_to_num(err, nan=np.inf) <= TOLERANCE
-        image = _panel(ax, np.minimum(err, ERROR_MAX), _norm("error", err), "magma_r",
-                       label, gs, nus, ai, within)
+        image = error_panel(ax, table, key, label, axis)
     # one error scale for the four predictions, so that the panels stay wide
-    bar = fig.colorbar(image, ax=axes[1].tolist(), shrink=0.9, aspect=15)
-    bar.set_ticks([0, 0.1, 0.5, 1.0], labels=["0", "10 %", "50 %", "≥100 %"])
+    error_bar(fig, image, axes[1].tolist())
     for ax in axes.ravel():
         ax.tick_params(axis="x", labelrotation=90)
     for ax in axes[1]:

@@ -12,6 +12,11 @@ def _pct(x) -> str:
     return "n/a" if x != x else f"{x:.0f} %"
 
 
+def _share(x) -> str:
+    """A fraction of a summary as a percentage (None: none)."""
+    return _pct(float("nan") if x is None else 100 * x)
+
+
 def _interval(values, unit: str) -> str:
     return f"[{values[0]:.1f}, {values[1]:.1f}] {unit}"
 
@@ -115,9 +120,58 @@ def adaptation(models: dict) -> str:
             "(dots), the reference neuron's f–I (slow mechanisms off; grey) with the averaged "
             "adaptation current from the model's parameters subtracted (line), and the initial "
             "f–I, 1 / first interspike interval (open circles); grey band: the 1–50 Hz band "
-            "where errors are judged. Bottom row: adapted gain against strength (markers NEST, lines "
+            "where errors are judged. Second row: adapted gain against strength (markers NEST, lines "
             "predicted); the gain at +40 nS over the gain without (1: conductance shifts the "
             "threshold only); the population rate of unconnected neurons after a current "
             "step, NEST (thin) and the rate equations with one slow variable per mechanism "
             "(dashed), over NEST's steady rate. Nothing of the adapted runs enters a "
-            "prediction. " + "; ".join(parts) + ".")
+            "prediction. " + "; ".join(parts) + "." + _adapting_network(models))
+
+
+def _adapting_network(models: dict) -> str:
+    """The adaptation figure's third row (panels E-G), where the run has it."""
+    out = []
+    for m, d in models.items():
+        if "theory_summary" not in d:
+            continue
+        s = d["theory_summary"]
+        conv = s["closed_loop_selfconsistent_converged"]
+        fluct = s["closed_loop"]["fluct"]["bands"]["1_50Hz"]
+        text = f"{m}: (ii) {_share(fluct['median_rel_error'])} (n = {fluct['n']}), (iv) "
+        if conv["errors"]:  # (iv) is judged at its converged drives only
+            own = conv["errors"]["bands"]["1_50Hz"]
+            text += f"{_share(own['median_rel_error'])} (n = {own['n']}; "
+        else:
+            text += "not judged ("
+        text += f"converged at {conv['converged']} of {conv['n']} drives)"
+        step = d["network_step_fit"].get("adaptation")
+        if step:
+            lo, hi = step["nest"]["tau_interval_ms"]
+            text += (f", slow time constant after the step NEST {step['nest']['tau_ms']:.0f} ms "
+                     f"[{lo:.0f}, {hi:.0f}], (ii) {step['predicted']['tau_ms']:.0f} ms, slow "
+                     f"share NEST {_share(step['slow_fraction']['nest'])}, (ii) "
+                     f"{_share(step['slow_fraction']['predicted'])}")
+        out.append(text)
+    if not out:
+        return ""
+    text = (" Third row: the E/I network with adapting E and I cells (g the study's; the "
+            "models' colours as in the second row). Left: E rate against ν_ext, NEST (markers), "
+            "the rate equation (ii) with the averaged variables (line) and the self-consistent "
+            "single neurons (iv) (dotted, crosses, where its loop converged); middle: E rate after a step of ν_ext, NEST (25 ms "
+            "bins) and (ii) with each averaged variable relaxing with its own time constant "
+            "(dashed), which takes nothing of the run but the step's "
+            "times and external rates. Closed-loop median error in the 1–50 Hz band ((iv) at "
+            "the drives where it converged), and the step: "
+            + "; ".join(out) + ".")
+    mapped = [(m, d) for m, d in models.items() if "map_summary" in d]
+    if mapped:
+        m, d = mapped[0]
+        s = d["map_summary"]["summary"]
+        q = s["predictions"]["fluct"]
+        text += (f" Right: the map of {m} over adaptation strength × ν_ext, the error of (ii) "
+                 f"(colour, saturating at 100 %), its 10 % border (black) and the asynchronous-"
+                 f"irregular points' border (white, dashed): (ii) within 10 % at {q['n_within']} "
+                 f"of {s['points_firing']} firing points ({q['n_within_ai']} of "
+                 f"{s['points_ai']} AI points), median error "
+                 f"{_share(q['median_rel_error']['all'])}.")
+    return text

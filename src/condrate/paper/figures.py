@@ -276,12 +276,20 @@ def adaptation(models: dict):
     (lines). C: gain at the largest added conductance over the gain without, NEST and
     predicted (deterministic input). D: population rate after a step of the current,
     NEST and the rate equations with the averaged variables, over NEST's steady rate.
-    (The adapting network's closed loop is the theory figure of the same run.)
+    Where the run has them, a third row: the adapting E/I network's E rate against
+    ν_ext, NEST and the rate equation (ii) and the self-consistent loop (iv); its E rate
+    after a step of ν_ext, NEST and (ii) with the averaged variables made dynamic; the
+    map over adaptation strength × ν_ext of (ii)'s error, with its 10 % border (the
+    first model that has one; every prediction: the map figure).
     models: model -> dict(prediction=prediction.csv, summary=summary.json, step=step.json)
-    of results/adaptation/<model>/."""
+    of results/adaptation/<model>/, and the optional closed_loop (verification.csv),
+    network_step, network_step_fit (step_dynamics.csv, .json) of results/theory/<model>/
+    and map (map.csv) of results/map/<model>/."""
     names = list(models)
-    fig = new_figure("double", 110)
-    gs = fig.add_gridspec(2, 6)
+    network = [m for m in names if "closed_loop" in models[m] and "theory_summary" in models[m]]
+    mapped = [m for m in names if "map" in models[m]]
+    fig = new_figure("double", 165 if network or mapped else 110)
+    gs = fig.add_gridspec(3 if network or mapped else 2, 6)
     n = min(len(names), 3)  # one f-I panel per model, the first three
     fi_axes = [fig.add_subplot(gs[0, 6 // n * j:6 // n * (j + 1)]) for j in range(n)]
     bx, cx, dx = (fig.add_subplot(gs[1, 2 * j:2 * j + 2]) for j in range(3))
@@ -338,5 +346,71 @@ def adaptation(models: dict):
     dx.plot([], [], "-", color="0.4", lw=0.5, label="NEST")
     dx.plot([], [], "--", color="0.4", label="rate equations")
     dx.legend(loc="upper right")
-    letters([*fi_axes, bx, cx, dx])
+    panels = [*fi_axes, bx, cx, dx]
+    if network:
+        panels += _adapting_network(fig, gs, models, network)
+    if mapped:
+        panels.append(_strength_map(fig, gs, models[mapped[0]]["map"], mapped[0]))
+    letters(panels)
     return fig
+
+
+def _adapting_network(fig, gs, models: dict, names: list) -> list:
+    """The adaptation figure's third row, left and middle: closed loop and step of ν_ext."""
+    fluct, own = (next(q for q in PREDICTORS if q.key == k) for k in ("fluct", "selfconsistent"))
+    ex, fx = fig.add_subplot(gs[2, 0:2]), fig.add_subplot(gs[2, 2:4])
+    top = 0.0
+    for m in names:
+        i = list(models).index(m)  # the model's colour and marker of panels B-D
+        col, mk = _model_colour(m, i), MARKERS[i % 4]
+        d = _closed_loop(models[m]["closed_loop"])
+        ex.plot(d["nu"], d["simulated_Hz"], mk, color=col, ms=3)
+        ex.plot(d["nu"], d[fluct.column], "-", color=col, lw=1.0)
+        # (iv) only where its loop converged (the caption's judged drives)
+        runs = models[m]["theory_summary"]["selfconsistent"].get("runs", [])
+        done = np.isin(d["nu"], [r["nu_ext_Hz"] for r in runs if r["converged"]])
+        ex.plot(d["nu"], np.where(done, d[own.column], np.nan), ":x", color=col, lw=1.0, ms=4)
+        trace = models[m]["network_step"]
+        if "predicted_Hz_adapting" not in trace:
+            continue
+        t = np.asarray(trace["t_ms"])
+        show = (t >= -300) & (t < 1000)
+        # NEST's rate in 25 ms bins (drawing only: the fits use the finer trace)
+        n = int(round(25.0 / (t[1] - t[0])))
+        sim = np.asarray(trace["simulated_Hz"])[show]
+        m_bins = sim.size // n
+        fx.step(t[show][:m_bins * n:n], sim[:m_bins * n].reshape(m_bins, n).mean(axis=1),
+                where="post", color=col, lw=0.6, alpha=0.8)
+        fx.plot(t[show], np.asarray(trace["predicted_Hz_adapting"])[show], "--", color=col,
+                lw=1.0)
+        top = max(top, np.nanmax(sim[:m_bins * n].reshape(m_bins, n).mean(axis=1)))
+    # the models' colours and markers are those of the second row
+    ex.plot([], [], "o", color="0.4", ms=3, label="NEST")
+    ex.plot([], [], "-", color="0.4", lw=1.0, label=fluct.label)
+    ex.plot([], [], ":x", color="0.4", lw=1.0, ms=4, label=own.label + " (converged)")
+    ex.set_ylim(0, 1.4 * ex.get_ylim()[1])
+    ex.set_xlabel("external rate ν$_{ext}$ (Hz)")
+    ex.set_ylabel("E rate, E/I network (Hz)")
+    ex.legend(loc="upper left")
+    fx.set_ylim(0, 1.5 * top if top else None)
+    fx.set_xlabel("time after the step of ν$_{ext}$ (ms)")
+    fx.set_ylabel("E rate (Hz)")
+    fx.plot([], [], "-", color="0.4", lw=0.6, label="NEST (25 ms bins)")
+    fx.plot([], [], "--", color="0.4", label="(ii), dynamic adaptation")
+    fx.legend(loc="upper left")
+    return [ex, fx]
+
+
+def _strength_map(fig, gs, table: dict, model: str):
+    """The adaptation figure's third row, right: (ii)'s error over adaptation strength x
+    ν_ext."""
+    from ..map import plots as map_plots
+    from ..map.grid import BY_KEY
+
+    gx = fig.add_subplot(gs[2, 4:6])
+    image = map_plots.error_panel(gx, map_plots.from_csv(table), "fluct",
+                                  f"{model}: (ii)", BY_KEY["adaptation_strength"])
+    map_plots.error_bar(fig, image, gx)
+    gx.set_xlabel(BY_KEY["adaptation_strength"].label)
+    gx.set_ylabel(r"$\nu_{ext}$ (Hz)")
+    return gx

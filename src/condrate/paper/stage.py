@@ -20,16 +20,26 @@ READERS = {
     "benchmark": {"bench": read_json},
     "adaptation": {"prediction": read_csv, "summary": read_json, "step": read_json},
 }
+# inputs a figure draws for those of its models that have them (the workflow passes
+# each as a list of files in the model's folder, .../<model>/<file>)
+OPTIONAL = {
+    "adaptation": {"closed_loop": read_csv, "theory_summary": read_json,
+                   "network_step": read_csv, "network_step_fit": read_json,
+                   "map": read_csv, "map_summary": read_json},
+}
 
 
 def per_model(name: str, models: list, files: dict) -> dict:
     """model -> the inputs of figure ``name`` read in READERS order (a tuple, or a dict
-    for the theory and adaptation figures)."""
+    for the theory and adaptation figures, with the OPTIONAL inputs the model has)."""
     readers = READERS[name]
     out = {}
     for i, m in enumerate(models):
         values = {key: read(files[key][i]) for key, read in readers.items()}
         out[m] = values if name in ("theory", "adaptation") else tuple(values.values())
+    for key, read in OPTIONAL.get(name, {}).items():
+        for path in files.get(key, []):
+            out[Path(path).parent.name][key] = read(path)
     return out
 
 
