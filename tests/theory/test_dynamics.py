@@ -76,8 +76,11 @@ def test_the_network_step_with_adaptation_relaxes_with_its_linearised_slow_time_
                   {"v_theta_mV": 15.0, "I_theta0_pA": 10.0, "gain_Hz_per_pA": 0.1})
     t = np.arange(-1000.0, 1000.0, 0.5) + 0.25
     measured = {"t_ms": t, "rate_Hz": np.where(t < 0, 5.0, 6.0 + 0.3 * np.exp(-t / 120.0))}
-    step = {"nu_ext_before_Hz": 15.0, "step": {"nu_ext_Hz": 16.0}}
+    step = {"nu_ext_before_Hz": 15.0, "step": {"nu_ext_Hz": 16.0, "period_ms": 2000.0}}
     predicted, out = dynamics.step_with_adaptation(p, model, step, measured, slow_ms=50.0)
+    # an up phase (half the period) shorter than 2.5 tau_w = 360 ms: nothing to fit
+    short = {**step, "step": {**step["step"], "period_ms": 700.0}}
+    assert dynamics.step_with_adaptation(p, model, short, measured, slow_ms=50.0) is None
 
     r1 = rt.rest_fixed_point(rt.fluct_fixed_points(p, model, 16.0))["rates_Hz"][0]
     assert predicted[-1] == pytest.approx(r1, rel=2e-3)
