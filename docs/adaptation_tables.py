@@ -122,6 +122,7 @@ def strength_map(results: Path) -> list:
     median error over them ("–": not defined at this strength, (i) and (iii) away from
     1; a missing prediction at a firing point counts as a failure)."""
     from condrate.criteria import RATE_CUT_HZ
+    from condrate.map.table import TOLERANCE
     from condrate.theory.predictors import PREDICTORS
     from condrate.theory.verification import error_stats
 
@@ -145,7 +146,7 @@ def strength_map(results: Path) -> list:
                     continue
                 err = c[f"{q.key}_rel_error"][firing]
                 st = error_stats([None if e != e else e for e in err])
-                cell = (f"{int(np.sum(err <= 0.1))} of {int(firing.sum())} / "
+                cell = (f"{int(np.sum(err <= TOLERANCE))} of {int(firing.sum())} / "
                         f"{pct(st['median_rel_error'])}")
                 if q.key == "selfconsistent":
                     conv = sum(str(x) == "True" for x in c["selfconsistent_converged"][k])

@@ -234,11 +234,8 @@ def optional_models(key):
     if key.startswith("map"):
         strength = config.get("map", {}).get("axis") == "adaptation_strength"
         return map_models(config) if strength else []
-    return [
-        m
-        for m in NETWORK_MODELS
-        if f"results/theory/{m}/summary.json" in theory_outputs()
-    ]
+    outputs = set(theory_outputs())
+    return [m for m in NETWORK_MODELS if f"results/theory/{m}/summary.json" in outputs]
 
 
 def paper_models(claim):

@@ -129,7 +129,7 @@ def adaptation(models: dict) -> str:
 
 
 def _adapting_network(models: dict) -> str:
-    """The adaptation figure's third row (panels E-G), where the run has it."""
+    """The caption of the adaptation figure's third row (panels G-I), where the run has it."""
     out = []
     for m, d in models.items():
         if "theory_summary" not in d:
@@ -157,10 +157,10 @@ def _adapting_network(models: dict) -> str:
     text = (" Third row: the E/I network with adapting E and I cells (g the study's; the "
             "models' colours as in the second row). Left: E rate against ν_ext, NEST (markers), "
             "the rate equation (ii) with the averaged variables (line) and the self-consistent "
-            "single neurons (iv) (dotted, crosses, where its loop converged); middle: E rate after a step of ν_ext, NEST (25 ms "
-            "bins) and (ii) with each averaged variable relaxing with its own time constant "
-            "(dashed), which takes nothing of the run but the step's "
-            "times and external rates. Closed-loop median error in the 1–50 Hz band ((iv) at "
+            "single neurons (iv) (dotted, crosses, where its loop converged); middle: E rate "
+            "after a step of ν_ext, NEST (25 ms bins) and (ii) with each averaged variable "
+            "relaxing with its own time constant (dashed), which takes nothing of the run but "
+            "the step's times and external rates. Closed-loop median error in the 1–50 Hz band ((iv) at "
             "the drives where it converged), and the step: "
             + "; ".join(out) + ".")
     mapped = [(m, d) for m, d in models.items() if "map_summary" in d]

@@ -15,7 +15,7 @@ from ..io import none_to_nan
 from ..network.plots import draw_population_histograms, draw_raster, window_rates_cv
 from ..plotstyle import BLACK, BLUE, GREEN, MODEL, ORANGE, PURPLE, VERMILLION, plt
 from ..theory.plots import band_error, draw_step_dynamics
-from ..theory.predictors import PREDICTORS
+from ..theory.predictors import BY_KEY as PREDICTOR, PREDICTORS
 from ..theory.verification import closed_loop_nu
 from .layout import letter, letters, new_figure, styled
 
@@ -357,7 +357,7 @@ def adaptation(models: dict):
 
 def _adapting_network(fig, gs, models: dict, names: list) -> list:
     """The adaptation figure's third row, left and middle: closed loop and step of ν_ext."""
-    fluct, own = (next(q for q in PREDICTORS if q.key == k) for k in ("fluct", "selfconsistent"))
+    fluct, own = PREDICTOR["fluct"], PREDICTOR["selfconsistent"]
     ex, fx = fig.add_subplot(gs[2, 0:2]), fig.add_subplot(gs[2, 2:4])
     top = 0.0
     for m in names:
@@ -379,11 +379,11 @@ def _adapting_network(fig, gs, models: dict, names: list) -> list:
         n = int(round(25.0 / (t[1] - t[0])))
         sim = np.asarray(trace["simulated_Hz"])[show]
         m_bins = sim.size // n
-        fx.step(t[show][:m_bins * n:n], sim[:m_bins * n].reshape(m_bins, n).mean(axis=1),
-                where="post", color=col, lw=0.6, alpha=0.8)
+        binned = sim[:m_bins * n].reshape(m_bins, n).mean(axis=1)
+        fx.step(t[show][:m_bins * n:n], binned, where="post", color=col, lw=0.6, alpha=0.8)
         fx.plot(t[show], np.asarray(trace["predicted_Hz_adapting"])[show], "--", color=col,
                 lw=1.0)
-        top = max(top, np.nanmax(sim[:m_bins * n].reshape(m_bins, n).mean(axis=1)))
+        top = max(top, np.nanmax(binned))
     # the models' colours and markers are those of the second row
     ex.plot([], [], "o", color="0.4", ms=3, label="NEST")
     ex.plot([], [], "-", color="0.4", lw=1.0, label=fluct.label)
