@@ -9,8 +9,10 @@ Blocks: ``fits`` (both cells' deterministic f-I fits: what (i) takes), ``network
 the AI verdict), ``closed_loop`` (each population's NEST rate against every prediction
 with a two-population form, results/theory/<model>/two_population.csv) and ``errors``
 (per prediction and population the 1-50 Hz band's median and p90 relative error, n and
-the points without a stable fixed point; the predictions without a two-population form
-with the reason), ``calibration`` (how far the network's points lie from (iii)'s
+the points without a stable fixed point; (iv) at the drives where its loop converged,
+with the count; the predictions without a two-population form with the reason),
+``selfconsistent`` ((iv)'s pair loop per drive: r*_E, r*_I with their intervals beside
+the network's rates, converged or why not), ``calibration`` (how far the network's points lie from (iii)'s
 calibration conditions, in (r_E, r_I, ν_ext)). Figures: docs/figures/rs_fs_<name>.png.
 """
 
@@ -72,15 +74,42 @@ def closed_loop(theory: Path, keys: list) -> str:
 
 
 def errors(out: dict, labels: dict) -> str:
+    """Per prediction and population the 1-50 Hz band's errors; (iv)'s at the drives
+    where its loop converged only, with the converged count."""
     lines = ["| prediction | population | median | p90 | n (1–50 Hz) | no stable fixed point |",
              "|---|---|---|---|---|---|"]
+    sc = out["selfconsistent"]
+    converged = f"converged at {sc['converged']} of {sc['n']} drives"
     for pop, per in out["errors"].items():
         for key, e in per.items():
             b = e["bands"]["1_50Hz"]
-            lines.append(f"| {labels[key]} | {pop} | {pct(b['median_rel_error'])} | "
+            label = labels[key] + (f" ({converged}; judged there)" if key == "selfconsistent"
+                                   else "")
+            lines.append(f"| {label} | {pop} | {pct(b['median_rel_error'])} | "
                          f"{pct(b['p90_rel_error'])} | {b['n']} | {b['n_no_prediction']} |")
+    if not any("selfconsistent" in per for per in out["errors"].values()):
+        lines.append(f"| {labels['selfconsistent']} | E, I | not judged: {converged} | | | |")
     for key, reason in out["predictions"]["missing"].items():
         lines.append(f"| {labels[key]} | E, I | not predicted: {reason} | | | |")
+    return "\n".join(lines)
+
+
+def selfconsistent(out: dict, theory: Path) -> str:
+    """(iv)'s pair loop per drive: r* of each population with its 95 % bootstrap
+    interval, the network's rates beside it, and whether (else why not) it converged."""
+    rows = read_csv(theory / "two_population.csv")
+    net = {}  # the network's rate per drive and population
+    for cond, pop, sim in zip(rows["condition"], rows["population"], rows["simulated_Hz"]):
+        net.setdefault(closed_loop_nu(cond), {})[pop] = float(sim)
+    lines = ["| ν_ext (Hz) | r*_E (Hz) [95 %] | NEST E (Hz) | r*_I (Hz) [95 %] | NEST I (Hz) | "
+             "converged |", "|---|---|---|---|---|---|"]
+    for q in out["selfconsistent"]["runs"]:
+        (e0, e1), (i0, i1) = q["rate_interval_Hz"]
+        n = net.get(q["nu_ext_Hz"], {})
+        why = "yes" if q["converged"] else "no: " + "; ".join(q["not_converged"])
+        lines.append(f"| {q['nu_ext_Hz']:g} | {q['rate_Hz'][0]:.2f} [{e0:.2f}, {e1:.2f}] | "
+                     f"{n.get('E', float('nan')):.2f} | {q['rate_Hz'][1]:.2f} "
+                     f"[{i0:.2f}, {i1:.2f}] | {n.get('I', float('nan')):.2f} | {why} |")
     return "\n".join(lines)
 
 
@@ -105,13 +134,14 @@ def main(work="results/presets/rs_fs_adex") -> None:
     keys = [q.key for q in PREDICTORS if q.key not in out["predictions"]["missing"]]
     blocks = {"fits": fits(results, out["models"]), "networks": networks(results, model),
               "closed_loop": closed_loop(path.parent, keys), "errors": errors(out, labels),
-              "calibration": calibration(out)}
+              "selfconsistent": selfconsistent(out, path.parent), "calibration": calibration(out)}
     text = ("# The RS–FS AdEx network, a two-model network (generated: docs/rs_fs_tables.py)\n\n"
             + "\n".join(generate.block(name, b) for name, b in blocks.items()))
     (generate.TABLES / "rs_fs_adex.md").write_text(text)
     figures = results / "figures"
     base = [p for p in figures.glob(f"network_{model}_*.png") if "-" not in p.stem]  # not -step
     for src, name in ((figures / f"theory_two_population_{model}.png", "two_population.png"),
+                      (figures / f"theory_selfconsistent_{model}.png", "selfconsistent.png"),
                       (base[0], "network.png")):
         shutil.copyfile(src, generate.DOCS / "figures" / f"{PREFIX}{name}")
     for page in generate.sync():

@@ -342,6 +342,15 @@ def test_a_two_model_networks_theory_needs_the_inhibitory_models_fit(default_con
     assert "add 'adex_fs_zerlaut' to models" in message
 
 
+def test_a_two_model_networks_loop_needs_a_grid_of_three_levels(default_config):
+    """(iv)'s pair loop fits a quadratic over levels x levels pairs: levels 2 is refused
+    at validation, the key and the reason named."""
+    config = rs_fs_config(default_config)
+    config["theory"]["selfconsistent"]["levels"] = 2
+    message = errors_of(config)
+    assert "theory.selfconsistent.levels: 2" in message and "levels >= 3" in message
+
+
 def test_a_two_model_networks_inhibitory_model_must_exist_and_share_the_synapses(
         tmp_path, default_config):
     """inhibitory_model names a model file whose synapses (shape, recorded conductance,

@@ -261,6 +261,7 @@ rule theory_two_population:
         ext=ext_stats,
         calibration=rules.theory_calibrate.output.calibration,
         calibration_I=rules.theory_calibrate_inhibitory.output.calibration,
+        selfconsistent=rules.theory_selfconsistent.output.selfconsistent,
     output:
         two_population="results/theory/{model}/two_population.json",
         csv="results/theory/{model}/two_population.csv",

@@ -185,14 +185,109 @@ def generation_spectra(spec: dict, st: dict, spikes) -> list:
     return out
 
 
+# The two-model loop (selfconsistent_pair): r* = [r_E, r_I] per external rate. Each
+# population's generations are recorded as the one-model loop's (root, interval, CV,
+# spectrum and their changes), so that unsettled() judges each population as it judges
+# the one-model loop; the loop has converged where both have.
+
+def pair_root_interval(pairs_Hz, rates_E, rates_I, halfwidth: float, floor_Hz: float,
+                       seed: int, level: float = 0.95) -> dict:
+    """Bootstrap intervals of r* = [r_E, r_I] over the generation's neurons (neuron j
+    of both populations resampled at every pair at once, as its draws are shared):
+    {"E": [lo, hi], "I": [lo, hi]} (Hz). rates_E, rates_I: (pairs, N) neuron rates."""
+    from .selfconsistent_pair import local_root
+
+    E, I = np.asarray(rates_E, float), np.asarray(rates_I, float)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, E.shape[1], size=(BOOTSTRAP, E.shape[1]))
+    roots = np.array([local_root(pairs_Hz, E[:, j].mean(axis=1), I[:, j].mean(axis=1),
+                                 halfwidth, floor_Hz)[0] for j in picks])
+    tail = (1 - level) / 2
+    return {pop: [float(np.quantile(roots[:, b], tail)), float(np.quantile(roots[:, b], 1 - tail))]
+            for b, pop in enumerate(("E", "I"))}
+
+
+def pair_history(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[dict]:
+    """Per external rate, per population one record per generation (history()'s keys;
+    levels_Hz: the grid's values on the population's axis, output_Hz its output at every
+    pair). spectra[g][a][pop]: (f, psd) of the nearest pair's neurons of pop."""
+    from .selfconsistent_pair import POPS, rate_floor_Hz, solve_group
+
+    out = []
+    for a in range(len(specs[0]["groups"])):
+        gens = {pop: [] for pop in POPS}
+        for g, (spec, st) in enumerate(zip(specs, stats)):
+            group = spec["groups"][a]
+            root, bracketed, near = solve_group(spec, st, a)
+            interval = pair_root_interval(group["pairs_Hz"], st["E"]["neuron_rates_Hz"][a],
+                                          st["I"]["neuron_rates_Hz"][a], group["halfwidth"],
+                                          rate_floor_Hz(spec), spec["replay_seed"])
+            for b, pop in enumerate(POPS):
+                s, prev = st[pop], gens[pop][-1] if gens[pop] else None
+                gens[pop].append({
+                    "generation": g,
+                    "input": "poisson" if group["pool"][pop] is None else "replay",
+                    "levels_Hz": sorted({x[b] for x in group["pairs_Hz"]}),
+                    "output_Hz": s["rate_Hz"][a], "output_sem_Hz": s["sem_Hz"][a],
+                    "root_Hz": root[b], "bracketed": bracketed,
+                    "root_interval_Hz": interval[pop],
+                    "cv_isi": s["cv_isi"][a][near], "fano": s["fano"][a][near],
+                    "root_change": prev and _rel_change(root[b], prev["root_Hz"]),
+                    "cv_change": prev and _rel_change(s["cv_isi"][a][near], prev["cv_isi"]),
+                    "psd_change": None if prev is None else _spectrum_change(
+                        spectra[g][a][pop][1], spectra[g - 1][a][pop]),
+                })
+        out.append({"nu_ext_Hz": specs[0]["groups"][a]["nu_ext_Hz"], "generations": gens})
+    return out
+
+
+def pair_predictions(specs: list[dict], stats: list[dict], spectra: list[list]) -> list[dict]:
+    """predictions() of the two-model loop: per external rate r* = [r_E, r_I] with an
+    interval per population, CV and Fano per population, converged where both
+    populations are (not_converged: each one's reasons, prefixed by it)."""
+    tol = specs[-1]["selfconsistent"]["tolerance"]
+    out = []
+    for h in pair_history(specs, stats, spectra):
+        gens = h["generations"]
+        last = {pop: g[-1] for pop, g in gens.items()}
+        reasons = [f"{pop}: {why}" for pop, g in gens.items() for why in unsettled(g, tol)]
+        out.append({
+            "nu_ext_Hz": h["nu_ext_Hz"], "rate_Hz": [last[p]["root_Hz"] for p in gens],
+            "rate_interval_Hz": [last[p]["root_interval_Hz"] for p in gens],
+            "cv_isi": [last[p]["cv_isi"] for p in gens], "fano": [last[p]["fano"] for p in gens],
+            "bracketed": last["E"]["bracketed"], "converged": not reasons,
+            "not_converged": reasons, "history": gens,
+        })
+    return out
+
+
+def pair_spectra(spec: dict, st: dict, spikes) -> list:
+    """Per external rate, per population: the spectrum of the nearest pair's neurons."""
+    from .selfconsistent_pair import POPS, pair_index, solve_group
+
+    t0, t1 = spec["selfconsistent"]["t_warmup_ms"], spec["duration_ms"]
+    out = []
+    for a in range(len(spec["groups"])):
+        near = solve_group(spec, st, a)[2]
+        out.append({pop: spectrum(spikes, pair_index(spec, pop, a, near), t0, t1)
+                    for pop in POPS})
+    return out
+
+
 def from_generations(spec_files, spike_files) -> tuple[list[dict], list[dict], list]:
-    """(specs, predictions, spike trains) of a self-consistent run's generation files."""
+    """(specs, predictions, spike trains) of a self-consistent run's generation files
+    (the one-model loop's or, for a two-model network, the pair loop's)."""
     from ..io import read_json
     from ..spiketrains import SpikeTrains
     from .selfconsistent import group_stats
+    from .selfconsistent_pair import is_pair, pair_stats
 
     specs = [read_json(x) for x in spec_files]
     trains = [SpikeTrains.read(x) for x in spike_files]
+    if is_pair(specs[0]):
+        stats = [pair_stats(spec, t) for spec, t in zip(specs, trains)]
+        spectra = [pair_spectra(spec, st, t) for spec, st, t in zip(specs, stats, trains)]
+        return specs, pair_predictions(specs, stats, spectra), trains
     stats = [group_stats(spec, t) for spec, t in zip(specs, trains)]
     spectra = [generation_spectra(spec, st, t) for spec, st, t in zip(specs, stats, trains)]
     return specs, predictions(specs, stats, spectra), trains

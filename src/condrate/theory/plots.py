@@ -182,34 +182,47 @@ def step_dynamics(table: dict, summ: dict, title: str):
 
 def selfconsistent_convergence(predictions: list, title: str):
     """r* (left) and the output's ISI CV (right) over the generations, per external rate;
-    open symbols: the ladder of input rates did not bracket r*."""
+    open symbols: the ladder of input rates did not bracket r*. Entries with a
+    ``population`` (the two-model loop) are drawn per population: E solid, I dashed,
+    one colour per external rate."""
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(1, 2, figsize=(DOUBLE, 65 * MM))
-        colors = plt.cm.viridis(np.linspace(0, 0.9, len(predictions)))
-        for q, col in zip(predictions, colors):
-            h = q["history"]
+        nus = sorted({q["nu_ext_Hz"] for q in predictions})
+        per_nu = len(predictions) // len(nus) if nus else 1
+        colors = plt.cm.viridis(np.linspace(0, 0.9, len(predictions) // per_nu))
+        for i, q in enumerate(predictions):
+            col, h = colors[i // per_nu], q["history"]
             g = [x["generation"] for x in h]
+            line = "--" if q.get("population") == "I" else "-"
             for ax, key in ((axes[0], "root_Hz"), (axes[1], "cv_isi")):
-                ax.plot(g, none_to_nan(x[key] for x in h), "-", color=col, lw=0.8)
+                ax.plot(g, none_to_nan(x[key] for x in h), line, color=col, lw=0.8)
                 for x in h:
                     ax.plot(x["generation"], np.nan if x[key] is None else x[key], "o", ms=3,
                             color=col, mfc=col if x["bracketed"] else "none")
-            axes[0].plot([], [], "-o", ms=3, color=col, lw=0.8,
-                         label=f"ν_ext {q['nu_ext_Hz']:g} Hz")
+            pop = f" {q['population']}" if "population" in q else ""
+            axes[0].plot([], [], line + "o", ms=3, color=col, lw=0.8,
+                         label=f"ν_ext {q['nu_ext_Hz']:g} Hz{pop}")
         axes[0].set_ylabel("self-consistent rate r* (Hz)")
         axes[1].set_ylabel("ISI CV of the output")
         for ax in axes:
             ax.set_xlabel("generation (0: Poisson input)")
-        axes[0].legend(frameon=False)
         fig.suptitle(title)
-        fig.tight_layout()
+        if per_nu > 1:  # E and I rates a factor of several apart: log rates, legend aside
+            axes[0].set_yscale("log")
+            fig.legend(*axes[0].get_legend_handles_labels(), loc="center right",
+                       frameon=False)
+            fig.tight_layout(rect=(0, 0, 0.8, 1))
+        else:
+            axes[0].legend(frameon=False)
+            fig.tight_layout()
     return fig
 
 
 def two_population_rates(rows: dict, predictions: dict, models: dict):
     """A two-model network's closed loop: per population (panel) NEST's rate against the
     external rate (points) and every prediction with a two-population form (its colour
-    and line style from the registry); a legend line names the ones without."""
+    and line style from the registry; the self-consistent loop's points open where it
+    did not converge); a legend line names the ones without."""
     pop = np.asarray(rows["population"])
     nu = np.array([closed_loop_nu(c) for c in rows["condition"]])
     sim = _col(rows, "simulated_Hz")
@@ -223,9 +236,17 @@ def two_population_rates(rows: dict, predictions: dict, models: dict):
                     continue
                 r = none_to_nan(x and x[list(POPULATION).index(p)]
                                 for x in predictions["rates_Hz"][q.key])
-                style = q.linestyle if q.linestyle in ("-", "--", "-.", ":") else "-"
-                ax.plot(predictions["nu_ext_Hz"], r, style, color=q.colour, lw=1.0,
-                        label=q.label)
+                if q.linestyle in ("-", "--", "-.", ":"):
+                    ax.plot(predictions["nu_ext_Hz"], r, q.linestyle, color=q.colour, lw=1.0,
+                            label=q.label)
+                    continue
+                # a simulation's points (iv): filled where its loop converged, open where not
+                ok = np.asarray(predictions.get("selfconsistent_converged",
+                                                [True] * len(r)), bool)
+                nu_p = np.asarray(predictions["nu_ext_Hz"], float)
+                ax.plot(nu_p[ok], r[ok], q.linestyle, ms=4, color=q.colour, label=q.label)
+                ax.plot(nu_p[~ok], r[~ok], q.linestyle, ms=4, color=q.colour, mfc="none",
+                        label=f"{q.numeral} not converged" if (~ok).any() else None)
             missing = ", ".join(q.numeral for q in PREDICTORS if q.key in predictions["missing"])
             if missing:
                 ax.plot([], [], " ", label=f"{missing}: no two-population form")

@@ -52,7 +52,8 @@ class Predictor:
     # a two-model network (E and I neurons of different models, condrate.theory.
     # two_population): every fixed point (p2, {"E": model, "I": model}, nu_ext, I_ext,
     # {"E": calibration, "I": calibration}) -> [{rates_Hz, stable}]; None with the
-    # reason in two_population_missing
+    # reason in two_population_missing (a simulation, fixed_points None, has its own
+    # two-model form: the self-consistent pair loop, selfconsistent_pair)
     two_population_fixed_points: Callable | None = None
     two_population_missing: str = ""
 
@@ -146,9 +147,7 @@ PREDICTORS = (
         calibrated_on="nothing (its own single-neuron simulations)",
         colour=PURPLE, linestyle="D", short="self-consistent single neurons",
         experiments=("closed_loop",),
-        adaptation="in the neurons: NEST neurons of the model, adapting as in the network",
-        two_population_missing="its generations are one pool of one model's neurons "
-                               "(r_E = r_I); E and I pools of two models are not built"),
+        adaptation="in the neurons: NEST neurons of the model, adapting as in the network"),
 )
 
 KEYS = tuple(p.key for p in PREDICTORS)

@@ -109,9 +109,12 @@ def group_index(spec: dict, a: int, level: int) -> np.ndarray:
     return np.arange((a * L + level) * N, (a * L + level + 1) * N)
 
 
-def group_stats(spec: dict, spikes) -> dict:
-    """Per external rate and level: the neurons' rates (Hz), their mean and s.e.m., and
-    the mean ISI CV and Fano factor (the network stage's definitions and windows)."""
+STAT_KEYS = ("neuron_rates_Hz", "rate_Hz", "sem_Hz", "cv_isi", "fano")
+
+
+def neuron_measures(spec: dict, spikes):
+    """Per neuron of a generation: (rate Hz, ISI CV, Fano factor) after the warm-up
+    (the network stage's definitions and windows)."""
     t0, t1 = spec["selfconsistent"]["t_warmup_ms"], spec["duration_ms"]
     s = spec["config"]["network"]["stats"]
     k = spikes.in_window(t0)
@@ -119,23 +122,30 @@ def group_stats(spec: dict, spikes) -> dict:
     rates = spikes.rates_Hz(t0, t1, to_end=True)
     cv = isi_cv(idx, t, n, s["cv_min_isis"])
     fano = fano_factors(binned_counts(idx, t, n, t0, t1, s["fano_window_ms"]))
+    return rates, cv, fano
+
+
+def block_stats(measures, neurons) -> dict:
+    """STAT_KEYS of one block of neurons: their rates (Hz), the mean and s.e.m., the
+    mean ISI CV and Fano factor (None where no neuron has one)."""
+    rates, cv, fano = measures
+    mean, sem = mean_sem(rates[neurons])
+    return {"neuron_rates_Hz": rates[neurons].tolist(), "rate_Hz": float(mean),
+            "sem_Hz": float(sem), "cv_isi": _nanmean(cv[neurons]),
+            "fano": _nanmean(fano[neurons])}
+
+
+def group_stats(spec: dict, spikes) -> dict:
+    """Per external rate and level: block_stats of its neurons."""
+    measures = neuron_measures(spec, spikes)
     _, L, _ = layout(spec)
-    out = {"nu_ext_Hz": [], "levels_Hz": [], "neuron_rates_Hz": [], "rate_Hz": [],
-           "sem_Hz": [], "cv_isi": [], "fano": []}
+    out = {"nu_ext_Hz": [], "levels_Hz": [], **{key: [] for key in STAT_KEYS}}
     for a, group in enumerate(spec["groups"]):
-        cols = {key: [] for key in ("neuron_rates_Hz", "rate_Hz", "sem_Hz", "cv_isi", "fano")}
-        for level in range(L):
-            i = group_index(spec, a, level)
-            mean, sem = mean_sem(rates[i])
-            cols["neuron_rates_Hz"].append(rates[i].tolist())
-            cols["rate_Hz"].append(float(mean))
-            cols["sem_Hz"].append(float(sem))
-            cols["cv_isi"].append(_nanmean(cv[i]))
-            cols["fano"].append(_nanmean(fano[i]))
+        blocks = [block_stats(measures, group_index(spec, a, level)) for level in range(L)]
         out["nu_ext_Hz"].append(group["nu_ext_Hz"])
         out["levels_Hz"].append(group["levels_Hz"])
-        for key, v in cols.items():
-            out[key].append(v)
+        for key in STAT_KEYS:
+            out[key].append([b[key] for b in blocks])
     return out
 
 
@@ -204,14 +214,18 @@ def iterated_spec(spec: dict, config: dict, generation: str, groups: list[dict],
     and the groups of generation 0 (their own keys: nu_ext_Hz, optionally G_I_nS)."""
     from ..spiketrains import SpikeTrains
 
+    from . import selfconsistent_pair as pair
+
     g = generation_index(generation)
     c = config["theory"]["selfconsistent"]
+    two = "inhibitory" in spec  # a two-model network: E and I pools (selfconsistent_pair)
     if g == 0:
-        groups = first_groups(c, groups)
+        groups = pair.first_groups(c, groups) if two else first_groups(c, groups)
     else:
         prev = read_json(previous_spec)
         spikes = SpikeTrains.read(previous_spikes)
-        groups = next_groups(prev, group_stats(prev, spikes), spikes)
+        groups = (pair.next_groups(prev, pair.pair_stats(prev, spikes), spikes) if two
+                  else next_groups(prev, group_stats(prev, spikes), spikes))
     kernel = dict(config["nest"]) | {"seed": config["nest"]["seed"] + g}
     spec.update(kind=kind, run=f"selfconsistent/{generation}", generation=g,
                 groups=groups, neurons_per_level=c["neurons_per_level"], selfconsistent=c,
@@ -228,8 +242,9 @@ def selfconsistent_spec(config: dict, model_name: str, root=".", generation="g0"
     # the same loop at the base network's external rate from other start guesses: does
     # r* depend on where the loop starts? (selfconsistent.json -> other_starts)
     base_nu = run_settings(config, sweep_runs(config)["base"][0])["nu_ext_Hz"]
-    groups += [{"nu_ext_Hz": base_nu, "start_Hz": float(start)}
-               for start in config["theory"]["selfconsistent"].get("other_starts_Hz", [])]
+    if "inhibitory" not in spec:  # the two-model loop starts from one guess per population
+        groups += [{"nu_ext_Hz": base_nu, "start_Hz": float(start)}
+                   for start in config["theory"]["selfconsistent"].get("other_starts_Hz", [])]
     return iterated_spec(spec, config, generation, groups, previous_spec, previous_spikes)
 
 
@@ -299,6 +314,10 @@ def create_selfconsistent(nest, model: NeuronModel, spec: dict) -> Nodes:
 
 
 def build(nest, model: NeuronModel, spec: dict) -> Nodes:
+    from . import selfconsistent_pair as pair
+
+    if pair.is_pair(spec):
+        return pair.create(nest, model, spec)
     return create_selfconsistent(nest, model, spec)
 
 

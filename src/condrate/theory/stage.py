@@ -112,16 +112,23 @@ def write_selfconsistent(specs, spikes, selfconsistent, figure) -> None:
     """The self-consistent closed loop (iv) from its generations: r* per external rate
     with interval, CV, Fano, convergence history; the loops from other start guesses
     against the main one (other_starts); the convergence figure."""
+    from . import selfconsistent_pair as pair
+
     specs, every, trains = convergence.from_generations(specs, spikes)
     preds = [q for q in every if "start_Hz" not in q]  # the loops of the closed loop
-    A, L, N = sc.layout(specs[-1])
+    two = pair.is_pair(specs[-1])  # E and I pools of two models: r* = [r_E, r_I]
+    A, L, N = (pair if two else sc).layout(specs[-1])
     write_json(selfconsistent, {
-        "method": sc.__doc__.split("\n\n")[1].replace("\n", " "),
+        "method": (pair if two else sc).__doc__.split("\n\n")[1].replace("\n", " "),
         "settings": specs[-1]["selfconsistent"], "predictions": preds,
         "other_starts": convergence.start_comparison(every),
-        "size": {"generations": len(specs), "neurons_per_generation": A * L * N,
+        "size": {"generations": len(specs),
+                 "neurons_per_generation": A * L * N * (len(pair.POPS) if two else 1),
                  "simulated_ms_per_generation": specs[-1]["duration_ms"]},
         "provenance": trains[-1].meta["provenance"]})
+    if two:  # the figure's one line per external rate and population
+        preds = [{"nu_ext_Hz": q["nu_ext_Hz"], "population": pop, "history": q["history"][pop]}
+                 for q in preds for pop in pair.POPS]
     _save("selfconsistent_convergence", figure, preds, specs[-1]["model"])
 
 
@@ -170,12 +177,13 @@ def write_closedloop(fit, base_spec, ext, calibration, selfconsistent, predictio
 
 
 def write_two_population(fit, fit_I, base_spec, ext_specs, ext, calibration, calibration_I,
-                         two_population, csv, figure) -> dict:
+                         selfconsistent, two_population, csv, figure) -> dict:
     """The closed loop of a two-model network (E and I neurons of different models):
     every prediction with a two-population form from the two f-I fits, the network's
-    parameters and the two calibrations of (iii) (theory.two_population; nothing of a
-    network run), against the network
-    over the external-rate sweep; per population and rate band the errors, the
+    parameters, the two calibrations of (iii) and the self-consistent pair loop (iv)
+    (theory.two_population; nothing of a network run), against the network
+    over the external-rate sweep; per population and rate band the errors ((iv)'s at
+    the external rates where its loop converged, with the converged count), the
     predictions without that form named with the reason."""
     from . import two_population as tp
 
@@ -184,15 +192,27 @@ def write_two_population(fit, fit_I, base_spec, ext_specs, ext, calibration, cal
     fits = {"E": read_json(fit)["deterministic"], "I": read_json(fit_I)["deterministic"]}
     p2 = tp.derive(models, base["derived"], base["network"], fits)
     cals = {"E": read_json(calibration), "I": read_json(calibration_I)}
+    iterated = read_json(selfconsistent)["predictions"]
     preds = ver.two_population_predictions(
-        p2, models, [read_json(x)["network"] for x in ext_specs], cals)
+        p2, models, [read_json(x)["network"] for x in ext_specs], cals, iterated)
     stats = [read_json(x) for x in ext]
     rows = ver.closedloop_rows(preds, stats)
+    check = {"runs": [{"nu_ext_Hz": q["nu_ext_Hz"], "converged": q["converged"]}
+                      for q in iterated]}
+    preds["selfconsistent_converged"] = [
+        next((q["converged"] for q in iterated if q["nu_ext_Hz"] == nu), False)
+        for nu in preds["nu_ext_Hz"]]
     errors = {}  # per population, its own model's rate bands
     for pop in tp.POPS:
         t_ref = models[pop].t_ref_ms
+        t_ref = t_ref and float(t_ref)
         mine = {c: [v for v, q in zip(rows[c], rows["population"]) if q == pop] for c in rows}
-        errors[pop] = ver.summary(mine, t_ref and float(t_ref)).get("closed_loop", {})
+        errors[pop] = ver.summary(mine, t_ref).get("closed_loop", {})
+        # (iv) judged only where its loop converged, never at its unconverged points
+        errors[pop].pop("selfconsistent", None)
+        at_converged = ver.converged_only(mine, check, t_ref)
+        if at_converged and at_converged["errors"] is not None:
+            errors[pop]["selfconsistent"] = at_converged["errors"]
     write_csv(csv, rows, ver.COLUMNS)
     # how far the network's operating points lie from (iii)'s calibration conditions
     # (reported only: no prediction reads the network's rates)
@@ -205,6 +225,13 @@ def write_two_population(fit, fit_I, base_spec, ext_specs, ext, calibration, cal
            "rate_model": {k: p2[k] for k in ("W_pC", "W_ext_pC", "theta_pA", "beta_Hz_per_pA",
                                              "v_theta_mV", "I_theta0_pA")},
            "predictions": preds, "errors": errors,
+           "selfconsistent": {"converged": sum(q["converged"] for q in iterated),
+                              "n": len(iterated),
+                              "runs": [{k: q[k] for k in ("nu_ext_Hz", "rate_Hz",
+                                                          "rate_interval_Hz", "cv_isi", "fano",
+                                                          "bracketed", "converged",
+                                                          "not_converged")}
+                                       for q in iterated]},
            "networks": [{"nu_ext_Hz": s["network"]["nu_ext_Hz"],
                          "asynchronous_irregular": s["ai_state"]["asynchronous_irregular"]}
                         for s in sorted(stats, key=lambda s: s["network"]["nu_ext_Hz"])],

@@ -162,26 +162,32 @@ def closed_loop_predictions(p, model, runs: list[dict], cal: dict,
 
 
 def two_population_predictions(p2: dict, models: dict, runs: list[dict],
-                               calibrations: dict) -> dict:
+                               calibrations: dict, selfconsistent: list[dict]) -> dict:
     """closed_loop_predictions of a two-model network (theory.two_population): per
     predictor with a two-population form, the stable fixed point reached from rest
-    ([r_E, r_I] Hz, None where there is none); a predictor without one predicts
-    nothing (None), its reason under ``missing``. Nothing of the network runs: runs are
-    {nu_ext_Hz, I_ext_pA} from their specs; calibrations: (iii)'s per population
-    {"E": ..., "I": ...}."""
+    ([r_E, r_I] Hz, None where there is none); the self-consistent loop (iv) its pair
+    loop's r* = [r_E, r_I] where its last grid bracketed it (selfconsistent_pair); a
+    predictor without either predicts nothing (None), its reason under ``missing``.
+    Nothing of the network runs: runs are {nu_ext_Hz, I_ext_pA} from their specs;
+    calibrations: (iii)'s per population {"E": ..., "I": ...}."""
+    iterated = {q["nu_ext_Hz"]: q["rate_Hz"] for q in selfconsistent if q["bracketed"]}
     out = {"nu_ext_Hz": [], "I_ext_pA": [], "rates_Hz": {q.key: [] for q in PREDICTORS},
            "missing": {q.key: q.two_population_missing for q in PREDICTORS
-                       if q.two_population_fixed_points is None}}
+                       if q.two_population_fixed_points is None and q.fixed_points is not None}}
     for run in sorted(runs, key=lambda r: r["nu_ext_Hz"]):
         nu, I_ext = run["nu_ext_Hz"], run["I_ext_pA"]
         out["nu_ext_Hz"].append(nu)
         out["I_ext_pA"].append(I_ext)
         for q in PREDICTORS:
             fixed = q.two_population_fixed_points
-            point = (rt.rest_fixed_point(fixed(p2, models, nu, I_ext, calibrations))
-                     if fixed is not None else None)
-            out["rates_Hz"][q.key].append(
-                None if point is None else [float(x) for x in point["rates_Hz"]])
+            if fixed is not None:
+                point = rt.rest_fixed_point(fixed(p2, models, nu, I_ext, calibrations))
+                rates = point and point["rates_Hz"]
+            elif q.fixed_points is None:  # the self-consistent loop: its pair's r*
+                rates = iterated.get(nu)
+            else:
+                rates = None
+            out["rates_Hz"][q.key].append(None if rates is None else [float(x) for x in rates])
     return out
 
 
