@@ -184,18 +184,32 @@ def next_groups(prev_spec: dict, prev_stats: dict, spikes) -> list[dict]:
     for a, group in enumerate(prev_spec["groups"]):
         levels = group["levels_Hz"]
         root, bracketed, nearest = solve_ladder(group, prev_stats["rate_Hz"][a])
-        # bracketed: narrow around r*; an extrapolation: twice as wide, so that the next
-        # ladder brackets r* (capped at the first generation's width)
-        width = (max(group["halfwidth"] / 2, c["min_halfwidth"]) if bracketed
-                 else min(2 * group["halfwidth"], c["ladder_halfwidth"]))
-        trains = pool_trains(spikes, group_index(prev_spec, a, nearest), t0, t1)
-        pool = ({"trains": trains, "period_ms": t1 - t0, "from_level_Hz": levels[nearest],
-                 "rate_Hz": prev_stats["rate_Hz"][a][nearest]}
-                if sum(map(len, trains)) >= MIN_POOL_SPIKES else None)
+        width = next_halfwidth(c, group["halfwidth"], bracketed)
+        pool = next_pool(spikes, group_index(prev_spec, a, nearest), t0, t1,
+                         {"from_level_Hz": levels[nearest],
+                          "rate_Hz": prev_stats["rate_Hz"][a][nearest]})
         own = {k: v for k, v in group.items() if k not in LADDER_KEYS}
         out.append(own | {"center_Hz": root, "halfwidth": width,
                           "levels_Hz": ladder(root, width, c["levels"]), "pool": pool})
     return out
+
+
+def next_halfwidth(c: dict, halfwidth: float, bracketed: bool) -> float:
+    """The next generation's half-width (ln): bracketed, narrowed by half around r*
+    (not below min_halfwidth); an extrapolation, twice as wide so that the next ladder
+    brackets r* (capped at the first generation's width). c: theory.selfconsistent."""
+    return (max(halfwidth / 2, c["min_halfwidth"]) if bracketed
+            else min(2 * halfwidth, c["ladder_halfwidth"]))
+
+
+def next_pool(spikes, neurons, t0_ms: float, t1_ms: float, origin: dict) -> dict | None:
+    """The next generation's pool: the trains of ``neurons`` in [t0, t1] with their
+    period and ``origin`` (where they come from, their rate); None (Poisson input at
+    the rate instead) where they hold fewer than MIN_POOL_SPIKES spikes."""
+    trains = pool_trains(spikes, neurons, t0_ms, t1_ms)
+    if sum(map(len, trains)) < MIN_POOL_SPIKES:
+        return None
+    return {"trains": trains, "period_ms": t1_ms - t0_ms} | origin
 
 
 def first_groups(c: dict, groups: list[dict]) -> list[dict]:

@@ -38,12 +38,12 @@ from ..params import nest_weight
 from ..protocol import Nodes
 from ..units import MS_PER_S
 from .selfconsistent import (
-    MIN_POOL_SPIKES,
     STAT_KEYS,
     block_stats,
     draws,
     neuron_measures,
-    pool_trains,
+    next_halfwidth,
+    next_pool,
     replay_times,
 )
 
@@ -170,15 +170,11 @@ def next_groups(prev_spec: dict, prev_stats: dict, spikes) -> list[dict]:
     out = []
     for a, group in enumerate(prev_spec["groups"]):
         root, bracketed, near = solve_group(prev_spec, prev_stats, a)
-        width = (max(group["halfwidth"] / 2, c["min_halfwidth"]) if bracketed
-                 else min(2 * group["halfwidth"], c["ladder_halfwidth"]))
-        pools = {}
-        for pop in POPS:
-            trains = pool_trains(spikes, pair_index(prev_spec, pop, a, near), t0, t1)
-            pools[pop] = ({"trains": trains, "period_ms": t1 - t0,
-                           "from_pair_Hz": group["pairs_Hz"][near],
-                           "rate_Hz": prev_stats[pop]["rate_Hz"][a][near]}
-                          if sum(map(len, trains)) >= MIN_POOL_SPIKES else None)
+        width = next_halfwidth(c, group["halfwidth"], bracketed)
+        pools = {pop: next_pool(spikes, pair_index(prev_spec, pop, a, near), t0, t1,
+                                {"from_pair_Hz": group["pairs_Hz"][near],
+                                 "rate_Hz": prev_stats[pop]["rate_Hz"][a][near]})
+                 for pop in POPS}
         own = {k: v for k, v in group.items() if k not in GROUP_KEYS}
         out.append(own | {"center_Hz": root, "halfwidth": width,
                           "pairs_Hz": grid(root, width, c["levels"]), "pool": pools})
