@@ -344,11 +344,15 @@ def test_a_two_model_networks_theory_needs_the_inhibitory_models_fit(default_con
 
 def test_a_two_model_networks_loop_needs_a_grid_of_three_levels(default_config):
     """(iv)'s pair loop fits a quadratic over levels x levels pairs: levels 2 is refused
-    at validation, the key and the reason named."""
+    at validation, the key and the reason named; so are other start guesses."""
     config = rs_fs_config(default_config)
     config["theory"]["selfconsistent"]["levels"] = 2
     message = errors_of(config)
     assert "theory.selfconsistent.levels: 2" in message and "levels >= 3" in message
+    # and it starts once: other start guesses (the one-model loop's) are refused, not ignored
+    config["theory"]["selfconsistent"] |= {"levels": 3, "other_starts_Hz": [2.0]}
+    message = errors_of(config)
+    assert "theory.selfconsistent.other_starts_Hz: [2.0]" in message and "set it to []" in message
 
 
 def test_a_two_model_networks_inhibitory_model_must_exist_and_share_the_synapses(
