@@ -283,21 +283,21 @@ def two_model_errors(config: dict, model: str, inhibitory: str, path, root=".") 
     if e.membrane_potential != i.membrane_potential:
         out.append(f"{where}: '{inhibitory}' records its potential as {i.membrane_potential}, "
                    f"'{model}' as {e.membrane_potential}; a two-model network needs the same")
-    if "theory" in config.get("stages", ["fi", "network", "theory"]) and (
-            inhibitory not in config["models"]):
+    if "theory" not in config.get("stages", ["fi", "network", "theory"]):
+        return out
+    if inhibitory not in config["models"]:
         out.append(f"models: the theory stage of the two-model network of '{model}' needs "
                    f"the f-I fit of its I population's model: add '{inhibitory}' to models "
                    f"(and network.models: ['{model}'] to run no network of its own)")
     loop = config.get("theory", {}).get("selfconsistent", {})
-    if "theory" in config.get("stages", ["fi", "network", "theory"]):
-        if loop.get("levels", 3) < 3:
-            out.append(f"theory.selfconsistent.levels: {loop['levels']}; the self-consistent "
-                       f"loop of the two-model network of '{model}' fits a quadratic over "
-                       "levels x levels input-rate pairs and needs levels >= 3")
-        if loop.get("other_starts_Hz"):
-            out.append(f"theory.selfconsistent.other_starts_Hz: {loop['other_starts_Hz']}; the "
-                       f"self-consistent loop of the two-model network of '{model}' starts "
-                       "once, from start_rate_Hz (E) and start_rate_I_Hz (I): set it to []")
+    if loop.get("levels", 3) < 3:
+        out.append(f"theory.selfconsistent.levels: {loop['levels']}; the self-consistent "
+                   f"loop of the two-model network of '{model}' fits a quadratic over "
+                   "levels x levels input-rate pairs and needs levels >= 3")
+    if loop.get("other_starts_Hz"):
+        out.append(f"theory.selfconsistent.other_starts_Hz: {loop['other_starts_Hz']}; the "
+                   f"self-consistent loop of the two-model network of '{model}' starts "
+                   "once, from start_rate_Hz (E) and start_rate_I_Hz (I): set it to []")
     return out
 
 

@@ -188,10 +188,10 @@ def selfconsistent_convergence(predictions: list, title: str):
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(1, 2, figsize=(DOUBLE, 65 * MM))
         nus = sorted({q["nu_ext_Hz"] for q in predictions})
-        per_nu = len(predictions) // len(nus) if nus else 1
-        colors = plt.cm.viridis(np.linspace(0, 0.9, len(predictions) // per_nu))
-        for i, q in enumerate(predictions):
-            col, h = colors[i // per_nu], q["history"]
+        colour = dict(zip(nus, plt.cm.viridis(np.linspace(0, 0.9, len(nus)))))
+        two = any("population" in q for q in predictions)
+        for q in predictions:
+            col, h = colour[q["nu_ext_Hz"]], q["history"]
             g = [x["generation"] for x in h]
             line = "--" if q.get("population") == "I" else "-"
             for ax, key in ((axes[0], "root_Hz"), (axes[1], "cv_isi")):
@@ -207,7 +207,7 @@ def selfconsistent_convergence(predictions: list, title: str):
         for ax in axes:
             ax.set_xlabel("generation (0: Poisson input)")
         fig.suptitle(title)
-        if per_nu > 1:  # E and I rates a factor of several apart: log rates, legend aside
+        if two:  # E and I rates a factor of several apart: log rates, legend aside
             axes[0].set_yscale("log")
             fig.legend(*axes[0].get_legend_handles_labels(), loc="center right",
                        frameon=False)
@@ -241,8 +241,7 @@ def two_population_rates(rows: dict, predictions: dict, models: dict):
                             label=q.label)
                     continue
                 # a simulation's points (iv): filled where its loop converged, open where not
-                ok = np.asarray(predictions.get("selfconsistent_converged",
-                                                [True] * len(r)), bool)
+                ok = np.asarray(predictions["selfconsistent_converged"], bool)
                 nu_p = np.asarray(predictions["nu_ext_Hz"], float)
                 ax.plot(nu_p[ok], r[ok], q.linestyle, ms=4, color=q.colour, label=q.label)
                 ax.plot(nu_p[~ok], r[~ok], q.linestyle, ms=4, color=q.colour, mfc="none",

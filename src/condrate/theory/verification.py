@@ -166,18 +166,22 @@ def two_population_predictions(p2: dict, models: dict, runs: list[dict],
     """closed_loop_predictions of a two-model network (theory.two_population): per
     predictor with a two-population form, the stable fixed point reached from rest
     ([r_E, r_I] Hz, None where there is none); the self-consistent loop (iv) its pair
-    loop's r* = [r_E, r_I] where its last grid bracketed it (selfconsistent_pair); a
-    predictor without either predicts nothing (None), its reason under ``missing``.
+    loop's r* = [r_E, r_I] where its last grid bracketed it (selfconsistent_pair), and
+    whether its loop converged there (selfconsistent_converged); a predictor without
+    either predicts nothing (None), its reason under ``missing``.
     Nothing of the network runs: runs are {nu_ext_Hz, I_ext_pA} from their specs;
     calibrations: (iii)'s per population {"E": ..., "I": ...}."""
     iterated = {q["nu_ext_Hz"]: q["rate_Hz"] for q in selfconsistent if q["bracketed"]}
+    converged = {q["nu_ext_Hz"]: q["converged"] for q in selfconsistent}
     out = {"nu_ext_Hz": [], "I_ext_pA": [], "rates_Hz": {q.key: [] for q in PREDICTORS},
+           "selfconsistent_converged": [],
            "missing": {q.key: q.two_population_missing for q in PREDICTORS
                        if q.two_population_fixed_points is None and q.fixed_points is not None}}
     for run in sorted(runs, key=lambda r: r["nu_ext_Hz"]):
         nu, I_ext = run["nu_ext_Hz"], run["I_ext_pA"]
         out["nu_ext_Hz"].append(nu)
         out["I_ext_pA"].append(I_ext)
+        out["selfconsistent_converged"].append(converged.get(nu, False))
         for q in PREDICTORS:
             fixed = q.two_population_fixed_points
             if fixed is not None:
