@@ -143,9 +143,12 @@ classical-ai: preset-classical_ai  ## classical-AI preset and its map family, ta
 	@$(call snake,results/presets/classical_ai,config/classical_ai.yaml,summary --quiet all)
 	$(BIN)/python docs/classical_ai_tables.py results/presets/classical_ai
 
-# the RS-FS AdEx network (config/rs_fs_adex.yaml), a two-model network: its study in
-# results/presets/rs_fs_adex/, then docs/tables/rs_fs_adex.md and its figures
-rs-fs: preset-rs_fs_adex  ## RS-FS AdEx preset (two models), tables (docs/adaptation.md)
+# the RS-FS AdEx network (config/rs_fs_adex.yaml), a two-model network: its study and
+# its map over adaptation strength in results/presets/rs_fs_adex/, then
+# docs/tables/rs_fs_adex.md and its figures
+rs-fs: preset-rs_fs_adex  ## RS-FS AdEx preset (two models) and its map, tables (docs/adaptation.md)
+	@$(call snake,results/presets/rs_fs_adex,config/rs_fs_adex.yaml,map)
+	@$(call snake,results/presets/rs_fs_adex,config/rs_fs_adex.yaml,summary --quiet all)
 	$(BIN)/python docs/rs_fs_tables.py results/presets/rs_fs_adex
 
 # the adapting neurons (config/adaptation.yaml): their study, adaptation stage, map over

@@ -13,7 +13,10 @@ the points without a stable fixed point; (iv) at the drives where its loop conve
 with the count; the predictions without a two-population form with the reason),
 ``selfconsistent`` ((iv)'s pair loop per drive: r*_E, r*_I with their intervals beside
 the network's rates, converged or why not), ``calibration`` (how far the network's points lie from (iii)'s
-calibration conditions, in (r_E, r_I, ν_ext)). Figures: docs/figures/rs_fs_<name>.png.
+calibration conditions, in (r_E, r_I, ν_ext)), and, where `make map` has run, ``map``
+(the map over the RS cells' adaptation strength x ν_ext by strength: NEST's E rates,
+per prediction the points within 10 % and the median error; adaptation_tables.py's
+strength_map). Figures: docs/figures/rs_fs_<name>.png.
 """
 
 import shutil
@@ -21,6 +24,7 @@ import sys
 from pathlib import Path
 
 import generate
+from adaptation_tables import strength_map
 from condrate.io import read_csv, read_json
 from condrate.theory.predictors import PREDICTORS
 from condrate.theory.verification import closed_loop_nu
@@ -135,6 +139,9 @@ def main(work="results/presets/rs_fs_adex") -> None:
     blocks = {"fits": fits(results, out["models"]), "networks": networks(results, model),
               "closed_loop": closed_loop(path.parent, keys), "errors": errors(out, labels),
               "selfconsistent": selfconsistent(out, path.parent), "calibration": calibration(out)}
+    mapped = (results / "map" / model / "map.csv").exists()
+    if mapped:
+        blocks["map"] = "\n".join(strength_map(results))
     text = ("# The RS–FS AdEx network, a two-model network (generated: docs/rs_fs_tables.py)\n\n"
             + "\n".join(generate.block(name, b) for name, b in blocks.items()))
     (generate.TABLES / "rs_fs_adex.md").write_text(text)
@@ -142,7 +149,8 @@ def main(work="results/presets/rs_fs_adex") -> None:
     base = [p for p in figures.glob(f"network_{model}_*.png") if "-" not in p.stem]  # not -step
     for src, name in ((figures / f"theory_two_population_{model}.png", "two_population.png"),
                       (figures / f"theory_selfconsistent_{model}.png", "selfconsistent.png"),
-                      (base[0], "network.png")):
+                      (base[0], "network.png"),
+                      *([(figures / f"map_{model}.png", "map.png")] if mapped else [])):
         shutil.copyfile(src, generate.DOCS / "figures" / f"{PREFIX}{name}")
     for page in generate.sync():
         print(f"tables: {page.relative_to(generate.ROOT)}")

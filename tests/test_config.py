@@ -342,6 +342,19 @@ def test_a_two_model_networks_theory_needs_the_inhibitory_models_fit(default_con
     assert "add 'adex_fs_zerlaut' to models" in message
 
 
+def test_a_map_of_a_two_model_network_maps_the_network_not_its_i_model(default_config):
+    """The RS-FS preset's map (both models' adaptation, the two-population predictions)
+    validates; naming its FS model, which has no network of its own, in map.models is
+    refused with the key and what is allowed."""
+    config = rs_fs_config(default_config)
+    assert validate(copy.deepcopy(config), SCHEMA, root=ROOT)["map"]["models"] == [
+        "adex_rs_zerlaut"]
+    config["map"]["models"] = ["adex_fs_zerlaut"]
+    message = errors_of(config)
+    assert "map.models: 'adex_fs_zerlaut' has no network of its own" in message
+    assert "['adex_rs_zerlaut']" in message
+
+
 def test_a_two_model_networks_loop_needs_a_grid_of_three_levels(default_config):
     """(iv)'s pair loop fits a quadratic over levels x levels pairs: levels 2 is refused
     at validation, the key and the reason named; so are other start guesses."""

@@ -174,9 +174,13 @@ def map_errors(config: dict, neurons: dict | None = None) -> list[str]:
     if key not in m:
         out.append(f"map.{key}: missing; map.axis is {key} (of {[a.key for a in AXES]}), "
                    f"so the map needs its values")
+    networks = config["network"].get("models", config["models"])
     for model in m.get("models", []):
         if model not in config["models"]:
             out.append(f"map.models: '{model}' is not one of models {config['models']}")
+        elif model not in networks:
+            out.append(f"map.models: '{model}' has no network of its own (network.models: "
+                       f"{networks}); a map point is a network run: name one of those")
     if key == "adaptation_strength" and key in m:
         from .map.grid import map_models, strength_params
 
@@ -264,8 +268,7 @@ def two_model_errors(config: dict, model: str, inhibitory: str, path, root=".") 
     ``model``): the I population's model exists, shares the E model's synapses (one
     set of conductances, one multimeter for both), and, for the theory stage (its
     two-population closed loop, theory.two_population), is among the models whose f-I
-    curves are fitted. The map refuses a two-model network when asked for
-    (workflow/rules/targets.smk)."""
+    curves are fitted (the map's too: condrate.map.stage)."""
     where = f"{path}: per_model.{model}.inhibitory_model"
     if inhibitory not in neuron_models(Path(root) / config["models_dir"]):
         return [f"{where}: no model file {config['models_dir']}/{inhibitory}.yaml"]

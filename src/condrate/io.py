@@ -50,6 +50,14 @@ def write_text(path, text: str) -> None:
         Path(tmp).write_text(text, encoding="utf-8")
 
 
+def single_file(files):
+    """The one file of a rule's named input, which Snakemake gives as a list where an
+    input function returned one."""
+    if isinstance(files, (list, tuple)):
+        (files,) = files
+    return files
+
+
 def read_json(path):
     with open(path) as fh:
         return json.load(fh)

@@ -67,7 +67,7 @@ def test_an_adaptation_strength_axis_names_its_points_and_scales_the_parameters(
     with pytest.raises(ConfigError, match="map.adaptation_strength"):
         grid.parse_point(config, "g24-nu15")  # a g point is not on this grid
     model = model_from_config(config, "aeif_cond_exp_rs", ROOT)
-    cfg = grid.point_config(config, 2.0, 15.0, model)
+    cfg = grid.point_config(config, 2.0, 15.0, [model])
     # models/aeif_cond_exp_rs.yaml: a = 4 nS, b = 80.5 pA (Brette & Gerstner 2005)
     assert cfg["model_params"]["aeif_cond_exp_rs"] == {"a": 8.0, "b": 161.0}
     assert cfg["network"]["name"] == "a2-nu15" and "g_IE" not in cfg["network"]

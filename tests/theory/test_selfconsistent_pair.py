@@ -155,3 +155,32 @@ def test_a_grid_too_coarse_for_the_quadratic_is_refused():
     c = {"levels": 2, "start_rate_Hz": 3.0, "ladder_halfwidth": 0.7}
     with pytest.raises(ConfigError, match="theory.selfconsistent.levels"):
         pair.first_groups(c, [{"nu_ext_Hz": 4.0}])
+
+
+def test_a_map_generation_scales_each_populations_adaptation_in_its_own_neurons(
+        rs_fs_generation_zero, tmp_path):
+    """The RS-FS map's pair loop (condrate.map.experiment): a group per point, the RS
+    cells' a and b scaled by the point's strength, the FS cells (no adaptation) as
+    filed. Run in NEST at two strengths and the same inputs: without adaptation the RS
+    cells fire faster than at 3 x its strength (at the grid's firing pairs), while the
+    FS cells, unchanged, fire alike (within 4 s.e.m.)."""
+    from condrate.map import experiment as map_experiment
+
+    config = copy.deepcopy(rs_fs_generation_zero[0])
+    config["map"] |= {"adaptation_strength": [0.0, 3.0], "nu_ext_Hz": [6.0],
+                      "selfconsistent": {"neurons_per_level": 12}}
+    spec = map_experiment.iterated_spec(config, "adex_rs_zerlaut", root=ROOT, generation="g0")
+    assert pair.is_pair(spec) and pair.layout(spec) == (2, 9, 12)
+    weak, strong = (g["nest_params"] for g in spec["groups"])
+    # models/adex_rs_zerlaut.yaml: a = 4 nS, b = 20 pA; the FS file has no adaptation
+    assert weak == {"E": {"a": 0.0, "b": 0.0}, "I": {}}
+    assert strong == {"E": {"a": 12.0, "b": 60.0}, "I": {}}
+    _, _, spikes = simulate_and_gather(tmp_path, spec, name="g0")
+    stats = pair.pair_stats(spec, SpikeTrains.read(spikes))
+    rate, sem = ({pop: np.array(stats[pop][k]) for pop in pair.POPS}
+                 for k in ("rate_Hz", "sem_Hz"))
+    firing = rate["E"][1] > 1.0  # pairs where the strongly adapting RS cells fire
+    assert firing.sum() >= 2
+    assert np.all(rate["E"][0][firing] > 1.5 * rate["E"][1][firing])
+    assert np.all(np.abs(rate["I"][0] - rate["I"][1])
+                  < 4 * np.hypot(sem["I"][0], sem["I"][1]) + 0.5)

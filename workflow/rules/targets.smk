@@ -297,14 +297,7 @@ MAP_ITERATED = "results/map/{model}/selfconsistent"
 
 
 def map_outputs(wildcards):
-    """The map's tables and figures; a clear error for a two-model network (the map's
-    predictions need E and I of one model)."""
-    two = {m: TWO_MODEL[m] for m in MAP_MODELS if m in TWO_MODEL}
-    if two:
-        raise ConfigError(
-            f"map.models: {sorted(two)} have two-model networks (E and I of different "
-            f"models: {two}); the map predicts networks of one model: name others in map.models"
-        )
+    """The map's tables and figures."""
     return expand(
         "results/map/{model}/map.{ext}", model=MAP_MODELS, ext=("csv", "json")
     ) + expand("results/figures/map_{model}.pdf", model=MAP_MODELS)
@@ -315,6 +308,20 @@ def map_point_files(name):
         return expand(
             f"results/map/{wildcards.model}/{{point}}/{name}", point=MAP_POINTS
         )
+
+    return files
+
+
+def map_inhibitory(pattern):
+    """A two-model network's file of its I model (pattern with {model} and
+    {inhibitory}); none for a one-model network."""
+
+    def files(wildcards):
+        if wildcards.model not in TWO_MODEL:
+            return []
+        return [
+            pattern.format(model=wildcards.model, inhibitory=TWO_MODEL[wildcards.model])
+        ]
 
     return files
 

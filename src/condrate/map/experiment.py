@@ -24,7 +24,7 @@ ITERATED_PATH = "map/{model}/selfconsistent/{generation}"
 def point_spec(config: dict, model_name: str, root=".", point=None) -> dict:
     """The network spec of one map point (the network stage's spec, kind map_point)."""
     x, nu = grid.parse_point(config, point)
-    cfg = grid.point_config(config, x, nu, axis_model(config, model_name, root))
+    cfg = grid.point_config(config, x, nu, axis_models(config, model_name, root))
     spec = network.network_spec(cfg, model_name, point, root)
     return spec | {"kind": "map_point", "map_point": {grid.axis(config).key: x, "nu_ext_Hz": nu}}
 
@@ -34,10 +34,10 @@ def iterated_spec(config: dict, model_name: str, root=".", generation="g0",
     """One self-consistent generation over every map point (groups in grid order), each
     group with its point's G_I (g axis) or NEST parameters (adaptation strength)."""
     pts, ax = grid.points(config), grid.axis(config)
-    model = axis_model(config, model_name, root)
+    models = axis_models(config, model_name, root)
     # the spec's own model: the first point's g, or the adaptation as filed (each group
     # sets its own)
-    cfg = grid.point_config(config, pts[0][0] if ax.key == "g" else 1.0, pts[0][1], model)
+    cfg = grid.point_config(config, pts[0][0] if ax.key == "g" else 1.0, pts[0][1], models)
     spec = network.network_spec(cfg, model_name, cfg["network"]["name"], root)
     groups = [{"point": grid.point_name(x, nu, ax.prefix), "nu_ext_Hz": nu} for x, nu in pts]
     if ax.key == "g":
@@ -45,18 +45,27 @@ def iterated_spec(config: dict, model_name: str, root=".", generation="g0",
         groups = [grp | {"G_I_nS": G_I_per_g * x} for grp, (x, _) in zip(groups, pts)]
     else:
         slow_ms = config.get("adaptation", {}).get("slow_ms")
-        groups = [grp | {"nest_params": grid.strength_params(model, x, slow_ms)}
-                  for grp, (x, _) in zip(groups, pts)]
+
+        def own(x):  # a two-model network's pair loop: per population (selfconsistent_pair)
+            each = [grid.strength_params(m, x, slow_ms) for m in models]
+            return dict(zip(("E", "I"), each)) if len(each) == 2 else each[0]
+
+        groups = [grp | {"nest_params": own(x)} for grp, (x, _) in zip(groups, pts)]
     return sc.iterated_spec(spec, cfg, generation, groups, previous_spec, previous_spikes,
                             kind="map_selfconsistent")
 
 
-def axis_model(config: dict, model_name: str, root="."):
-    """The model as the config gives it (its file and model_params) where the map's axis
-    changes it (adaptation strength); None for the g axis."""
+def axis_models(config: dict, model_name: str, root=".") -> list:
+    """The models as the config gives them (file and model_params) where the map's axis
+    changes them (adaptation strength): ``model_name``'s, and for a two-model network
+    its I population's model too; none for the g axis."""
+    from ..network.experiment import inhibitory_model_name, read_network_file
     from ..params import model_spec
 
-    return None if grid.axis(config).key == "g" else model_spec(config, model_name, root)[0]
+    if grid.axis(config).key == "g":
+        return []
+    name_I = inhibitory_model_name(read_network_file(config, model_name, root), model_name)
+    return [model_spec(config, name, root)[0] for name in filter(None, (model_name, name_I))]
 
 
 POINT = Experiment(kind="map_point", path=POINT_PATH, sections=("network", "map"),

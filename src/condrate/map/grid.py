@@ -39,7 +39,7 @@ AXES = (
     Axis("g", "g", r"$g = G_I/G_E$",
          "G_I / G_E, peak conductances at the reference in-degrees (the study's network "
          "file gives G_E)"),
-    Axis("adaptation_strength", "a", "adaptation strength (× the model file's)",
+    Axis("adaptation_strength", "a", "adaptation strength (×)",
          "the strength of every adaptation mechanism slower than adaptation.slow_ms "
          "(all without it) times this factor, time constants kept (as the adaptation "
          "study's strengths; condrate.theory.adaptation.strength_overrides); g the "
@@ -82,12 +82,13 @@ def parse_point(config: dict, name: str) -> tuple[float, float]:
     return grid[name]
 
 
-def point_config(config: dict, x: float, nu_ext_Hz: float, model=None) -> dict:
+def point_config(config: dict, x: float, nu_ext_Hz: float, models=()) -> dict:
     """The config of one point's network run: the study's network section with the
     map's overrides and nu_ext, without the study's sweeps, and the axis: g (read by
     network.experiment.derive) or the adaptation strength, as NEST parameter overrides
-    of ``model`` (the NeuronModel as the config gives it) on top of the config's own.
-    The theory.selfconsistent section gets the map's overrides too."""
+    of each of ``models`` (the NeuronModels of the network's populations as the config
+    gives them: one, or the E and the I model of a two-model network) on top of the
+    config's own. The theory.selfconsistent section gets the map's overrides too."""
     out = copy.deepcopy(config)
     m, ax = config["map"], axis(config)
     net = {k: v for k, v in out["network"].items() if k != "sweeps"}
@@ -96,8 +97,9 @@ def point_config(config: dict, x: float, nu_ext_Hz: float, model=None) -> dict:
     if ax.key == "g":
         net["g_IE"] = float(x)
     else:
-        own = out.setdefault("model_params", {}).setdefault(model.name, {})
-        own.update(strength_params(model, x, config.get("adaptation", {}).get("slow_ms")))
+        for model in models:
+            own = out.setdefault("model_params", {}).setdefault(model.name, {})
+            own.update(strength_params(model, x, config.get("adaptation", {}).get("slow_ms")))
     out["network"] = net
     if "theory" in out and "selfconsistent" in out["theory"]:
         out["theory"]["selfconsistent"] = (out["theory"]["selfconsistent"]
@@ -118,8 +120,10 @@ def strength_params(model, factor: float, slow_ms=None) -> dict:
 
 
 def map_models(config: dict) -> list[str]:
-    """The models the map runs (map.models, default every model of the study)."""
-    return list(config.get("map", {}).get("models", config["models"]))
+    """The models the map runs (map.models, default every model with a network of its
+    own: network.models, default every model of the study)."""
+    default = config.get("network", {}).get("models", config["models"])
+    return list(config.get("map", {}).get("models", default))
 
 
 def map_selfconsistent_generations(config: dict) -> int:

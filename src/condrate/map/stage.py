@@ -3,11 +3,12 @@ figure out."""
 
 from __future__ import annotations
 
-from ..io import read_json, write_csv, write_json
+from ..io import read_json, single_file, write_csv, write_json
 from ..params import model_from_spec
 from ..plotstyle import save
 from ..theory import convergence
 from ..theory import rate_model as rt
+from ..theory import two_population as tp
 from . import grid, plots, table
 
 
@@ -25,11 +26,16 @@ def iterated_by_point(spec_files, spike_files) -> tuple[dict, dict]:
 
 
 def write_map(specs, stats, fit, calibration, iterated_specs, iterated_spikes, csv, meta,
-              figure) -> dict:
+              figure, fit_I=(), calibration_I=()) -> dict:
     """map.csv (one row per point, table.columns_of), map.json (grid, settings, summary,
-    provenance) and the heat-map figure."""
+    provenance) and the heat-map figure. fit_I, calibration_I: a two-model network's I
+    model's f-I fit and (iii)'s calibration of it (none for a one-model network)."""
     fit_det = read_json(fit)["deterministic"]
     cal = read_json(calibration)
+    two = bool(fit_I)
+    if two:
+        fits = {"E": fit_det, "I": read_json(single_file(fit_I))["deterministic"]}
+        cals = {"E": cal, "I": read_json(single_file(calibration_I))}
     iterated, iteration = iterated_by_point(iterated_specs, iterated_spikes)
     rows, first = [], None
     for spec_file, stats_file in zip(specs, stats):
@@ -42,8 +48,14 @@ def write_map(specs, stats, fit, calibration, iterated_specs, iterated_spikes, c
         point = spec["run"]
         # the fit and the calibration are of the neurons as the config gives them
         calibrated = ax.key != "adaptation_strength" or x == 1.0
+        predicted = None
+        if two:  # the two-population form of each rate equation
+            models = tp.models_of(spec)
+            p2 = tp.derive(models, spec["derived"], spec["network"], fits)
+            predicted = table.predictions_two(models, p2, spec["network"]["nu_ext_Hz"],
+                                              spec["network"]["I_ext_pA"], cals, calibrated)
         rows.append(table.row(point, (ax.key, x), st, model, fit_det, p, cal,
-                              iterated.get(point), calibrated))
+                              iterated.get(point), calibrated, predicted))
     spec, st = first
     ax = grid.axis(spec["config"])
     columns = table.columns(rows, ax.key)

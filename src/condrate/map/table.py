@@ -8,6 +8,10 @@ self-consistent single-neuron iteration. Errors are relative to the network's
 excitatory rate, and undefined below RATE_CUT_HZ (a silent point has no relative
 error); a missing prediction (no stable fixed point) is a failure, counted as such.
 """
+# (map.json's note is the paragraph above, as written.) A two-model network (E and I
+# neurons of different models) is predicted by the two-population form of each rate
+# equation (condrate.theory.two_population, predictions_two) and (iv) by its pair loop
+# (condrate.theory.selfconsistent_pair); its errors too are the E rate's.
 
 from __future__ import annotations
 
@@ -89,11 +93,32 @@ def predictions(model, p: dict, nu: float, I_ext: float, calibration: dict,
     return out
 
 
+def predictions_two(models: dict, p2: dict, nu: float, I_ext: float, calibrations: dict,
+                    calibrated: bool = True) -> dict:
+    """:func:`predictions` of a two-model network (E and I neurons of different models,
+    condrate.theory.two_population): the E rate (Hz) at the stable fixed point reached
+    from rest of every prediction with a two-population form (None where it has none or,
+    not ``calibrated``, where it uses the E model's fit or calibration)."""
+    out = {}
+    for q in REGISTRY:
+        fixed = q.two_population_fixed_points
+        if q.fixed_points is None:
+            continue
+        if fixed is None or (not calibrated and q.calibrated_for(models["E"])):
+            out[q.key] = None
+        else:
+            fp = rt.rest_fixed_point(fixed(p2, models, nu, I_ext, calibrations))
+            out[q.key] = fp and float(fp["rates_Hz"][0])
+    return out
+
+
 def row(point: str, axis: tuple, stats: dict, model, fit: dict, p: dict, calibration: dict,
-        iterated: dict | None, calibrated: bool = True) -> dict:
+        iterated: dict | None, calibrated: bool = True, predicted: dict | None = None) -> dict:
     """The map row of one point (axis: (its key, the point's value); stats: its network
     stats.json; p: the rate model with its synapses; iterated: its self-consistent
-    prediction, or None; calibrated: as in :func:`predictions`)."""
+    prediction, or None (a two-model network's: r* = [r_E, r_I]); calibrated: as in
+    :func:`predictions`; predicted: the rate equations' E rates where given (a
+    two-model network: :func:`predictions_two`), else :func:`predictions` of p)."""
     net, pops = stats["network"], stats["populations"]
     E = pops["E"]
     out = {"point": point, axis[0]: axis[1], "nu_ext_Hz": net["nu_ext_Hz"],
@@ -105,12 +130,15 @@ def row(point: str, axis: tuple, stats: dict, model, fit: dict, p: dict, calibra
                                                   net["I_ext_pA"]),
            "mean_driven_index_V_th": None if model.threshold is None else mean_driven_index(
                model, fit, stats["inputs"].get("E"), net["I_ext_pA"], model.V_th_mV)}
-    pred = predictions(model, p, net["nu_ext_Hz"], net["I_ext_pA"], calibration, calibrated)
+    pred = (dict(predicted) if predicted is not None else
+            predictions(model, p, net["nu_ext_Hz"], net["I_ext_pA"], calibration, calibrated))
     # not defined here (not a failure): left out of the summary's errors, not in map.csv
     out["undefined"] = [] if calibrated else [q.key for q in REGISTRY
                                               if q.fixed_points and q.calibrated_for(model)]
     # an r* the last ladder did not bracket is an extrapolation, never a prediction
-    pred["selfconsistent"] = iterated["rate_Hz"] if iterated and iterated["bracketed"] else None
+    r_star = iterated and iterated["rate_Hz"]
+    r_star = r_star[0] if isinstance(r_star, list) else r_star  # a pair loop's [r_E, r_I]
+    pred["selfconsistent"] = r_star if iterated and iterated["bracketed"] else None
     for key in PREDICTORS:
         out[f"{key}_Hz"] = pred[key]
         out[f"{key}_rel_error"] = rel_error(pred[key], E["rate_Hz"])

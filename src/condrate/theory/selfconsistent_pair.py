@@ -21,6 +21,10 @@ are nearest r* are the next generation's pools. Neuron j of every pair, external
 and population gets the same draws (sources and shifts): the F differ by the rates, not
 by the draw.
 
+A group may carry its own inhibition, ``G_I_nS``, and per population its own NEST
+parameters, ``nest_params: {"E": {...}, "I": {...}}`` (a validity-map point:
+condrate.map.experiment).
+
 Neurons: the E model's first, index (a * P + p) * N + j for external rate a, pair p,
 neuron j; then the I model's, the same index plus A * P * N. Times in ms, rates in Hz.
 """
@@ -212,18 +216,22 @@ def create(nest, model, spec: dict) -> Nodes:
         init = d["V_m_init_I_mV"] if pop == "I" else d["V_m_init_mV"]
         nodes[pop].set({m.membrane_potential: nest.random.uniform(*init)})
         constant_current(nest, m, nodes[pop], net)
-    G = {"excitatory": d["G_EE_nS"], "inhibitory": d["G_I_nS"]}
     # the same draws for neuron j of every pair and rate; each target population its own
     streams = {(target, source): draws(spec["replay_seed"] + 2 * t + s, N, net[k_key], N)
                for t, target in enumerate(POPS)
                for s, (source, k_key, _) in enumerate(STREAMS)}
     for a, group in enumerate(spec["groups"]):
+        # a map point's own inhibition (g axis) and neuron parameters (adaptation)
+        G = {"excitatory": d["G_EE_nS"], "inhibitory": group.get("G_I_nS", d["G_I_nS"])}
         ext = nest.Create("poisson_generator",
                           params={"rate": net["K_ext"] * group["nu_ext_Hz"]})
         for target in POPS:
             m = models[target]
             w_x, r_x = nest_weight(m, "excitatory", d["G_ext_nS"])
             first = a * P * N  # within the population's own node collection
+            own = group.get("nest_params", {}).get(target)
+            if own:  # one dict per neuron (a list value would be spread over them)
+                nodes[target][first:first + P * N].set([own] * (P * N))
             nest.Connect(ext, nodes[target][first:first + P * N],
                          syn_spec={"weight": w_x, "receptor_type": r_x, "delay": delay})
             for p, pair in enumerate(group["pairs_Hz"]):

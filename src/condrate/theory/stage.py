@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io import read_csv, read_json, write_csv, write_json
+from ..io import read_csv, read_json, single_file, write_csv, write_json
 from ..nestrun.spikes import read_spike_meta
 from ..network.experiment import population_models
 from ..params import model_from_spec
@@ -44,19 +44,13 @@ def _save(draw: str, figure, *args) -> None:
     save(getattr(plots, draw)(*args), *figure)
 
 
-def _one(files):
-    """The single file of an input that Snakemake gives as a list (input functions)."""
-    if isinstance(files, (list, tuple)):
-        (files,) = files
-    return files
-
 
 def load_rate_model(fit, base_spec, population: str = "E") -> tuple:
     """(model, rate-model parameters p, base network spec) from the deterministic f-I
     fit and the base network's spec (paths); population "I": the I population's model
     (a two-model network's inhibitory_model; fit: that model's f-I fit)."""
     fit_det = read_json(fit)["deterministic"]
-    base = read_json(_one(base_spec))
+    base = read_json(single_file(base_spec))
     model = population_models(base)[population]
     return model, rt.derive(model, base["derived"], base["network"], fit_det), base
 
@@ -137,7 +131,7 @@ def write_selfconsistent_cost(sims, network_sim, cost) -> None:
     network's, in a file of its own (wall-clock times: the one output that same seed and
     VPs do not repeat; the one that reads the network run, which (iv) does not)."""
     per_generation = [simulate_seconds(x) for x in sims]
-    network = simulate_seconds(_one(network_sim))
+    network = simulate_seconds(single_file(network_sim))
     write_json(cost, {"simulate_s_per_generation": per_generation,
                       "generations_s": sum(per_generation), "network_s": network,
                       "ratio": sum(per_generation) / network if network else None,
@@ -187,7 +181,7 @@ def write_two_population(fit, fit_I, base_spec, ext_specs, ext, calibration, cal
     predictions without that form named with the reason."""
     from . import two_population as tp
 
-    base = read_json(_one(base_spec))
+    base = read_json(single_file(base_spec))
     models = tp.models_of(base)
     fits = {"E": read_json(fit)["deterministic"], "I": read_json(fit_I)["deterministic"]}
     p2 = tp.derive(models, base["derived"], base["network"], fits)
@@ -272,7 +266,7 @@ def write_step(fit, base_spec, step_csv, step_json, provenance, dynamics_csv, dy
 def write_summary(model, base_spec, openloop, closedloop, feedback, provenance, csv, summary,
                   figure) -> dict:
     """verification.csv (open loop, closed loop, uniform feedback) and summary.json."""
-    neuron = model_from_spec(read_json(_one(base_spec)))
+    neuron = model_from_spec(read_json(single_file(base_spec)))
     t_ref = neuron.t_ref_ms
     closed = read_json(closedloop)
     rows = ver.merge_rows(read_json(openloop), closed["rows"], read_json(feedback))
