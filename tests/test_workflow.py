@@ -279,3 +279,26 @@ def test_a_nest_model_enters_by_its_files_alone(tmp_path):
     stats = json.loads((work / "results/network/iaf_cond_alpha/default/stats.json").read_text())
     assert 0.1 < stats["populations"]["E"]["rate_Hz"] < 200.0
     assert (work / "results/figures/network_iaf_cond_alpha_default.png").stat().st_size > 0
+
+
+def test_the_map_of_a_two_model_network_takes_its_i_models_fit_and_calibration(tmp_path):
+    """`make map` on the RS-FS preset (a two-model network), as a dry run: map_table of
+    the RS network takes the FS model's f-I fit and (iii)'s calibration of it, every
+    point is the RS network over strength x nu_ext, and the FS model has no map of its
+    own; a one-model map (the tiny config's) takes neither."""
+    def dag(*configs):
+        args = [a for c in configs for a in ("--configfile", str(ROOT / "config" / c))]
+        proc = snakemake(tmp_path, "-n", "map", "--cores", "2", *args)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return proc.stdout + proc.stderr
+
+    out = dag("rs_fs_adex.yaml")
+    table = out[out.index("rule map_table:"):]
+    table = table[:table.index("output:")]
+    assert "results/fi/adex_fs_zerlaut/threshold_fit.json" in table
+    assert "results/theory/adex_rs_zerlaut/calibration_inhibitory.json" in table
+    assert "results/map/adex_rs_zerlaut/a3-nu8/stats.json" in table
+    assert "results/map/adex_fs_zerlaut" not in out
+    tiny = dag("tiny.yaml")
+    table = tiny[tiny.index("rule map_table:"):]
+    assert "calibration_inhibitory" not in table[:table.index("output:")]
