@@ -44,18 +44,18 @@ def write_map(specs, stats, fit, calibration, iterated_specs, iterated_spikes, c
         ax = grid.axis(spec["config"])
         x = spec["map_point"][ax.key]
         model = model_from_spec(spec)
-        p = rt.derive(model, spec["derived"], spec["network"], fit_det)
-        point = spec["run"]
+        point, nu, I_ext = spec["run"], spec["network"]["nu_ext_Hz"], spec["network"]["I_ext_pA"]
         # the fit and the calibration are of the neurons as the config gives them
         calibrated = ax.key != "adaptation_strength" or x == 1.0
-        predicted = None
         if two:  # the two-population form of each rate equation
             models = tp.models_of(spec)
             p2 = tp.derive(models, spec["derived"], spec["network"], fits)
-            predicted = table.predictions_two(models, p2, spec["network"]["nu_ext_Hz"],
-                                              spec["network"]["I_ext_pA"], cals, calibrated)
-        rows.append(table.row(point, (ax.key, x), st, model, fit_det, p, cal,
-                              iterated.get(point), calibrated, predicted))
+            predicted = table.predictions_two(models, p2, nu, I_ext, cals, calibrated)
+        else:
+            p = rt.derive(model, spec["derived"], spec["network"], fit_det)
+            predicted = table.predictions(model, p, nu, I_ext, cal, calibrated)
+        rows.append(table.row(point, (ax.key, x), st, model, fit_det, predicted,
+                              iterated.get(point), calibrated))
     spec, st = first
     ax = grid.axis(spec["config"])
     columns = table.columns(rows, ax.key)

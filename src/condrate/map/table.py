@@ -112,13 +112,12 @@ def predictions_two(models: dict, p2: dict, nu: float, I_ext: float, calibration
     return out
 
 
-def row(point: str, axis: tuple, stats: dict, model, fit: dict, p: dict, calibration: dict,
-        iterated: dict | None, calibrated: bool = True, predicted: dict | None = None) -> dict:
+def row(point: str, axis: tuple, stats: dict, model, fit: dict, predicted: dict,
+        iterated: dict | None, calibrated: bool = True) -> dict:
     """The map row of one point (axis: (its key, the point's value); stats: its network
-    stats.json; p: the rate model with its synapses; iterated: its self-consistent
-    prediction, or None (a two-model network's: r* = [r_E, r_I]); calibrated: as in
-    :func:`predictions`; predicted: the rate equations' E rates where given (a
-    two-model network: :func:`predictions_two`), else :func:`predictions` of p)."""
+    stats.json; predicted: the rate equations' E rates, :func:`predictions` (a two-model
+    network: :func:`predictions_two`); iterated: its self-consistent prediction, or None
+    (a two-model network's: r* = [r_E, r_I]); calibrated: as in :func:`predictions`)."""
     net, pops = stats["network"], stats["populations"]
     E = pops["E"]
     out = {"point": point, axis[0]: axis[1], "nu_ext_Hz": net["nu_ext_Hz"],
@@ -130,8 +129,7 @@ def row(point: str, axis: tuple, stats: dict, model, fit: dict, p: dict, calibra
                                                   net["I_ext_pA"]),
            "mean_driven_index_V_th": None if model.threshold is None else mean_driven_index(
                model, fit, stats["inputs"].get("E"), net["I_ext_pA"], model.V_th_mV)}
-    pred = (dict(predicted) if predicted is not None else
-            predictions(model, p, net["nu_ext_Hz"], net["I_ext_pA"], calibration, calibrated))
+    pred = dict(predicted)
     # not defined here (not a failure): left out of the summary's errors, not in map.csv
     out["undefined"] = [] if calibrated else [q.key for q in REGISTRY
                                               if q.fixed_points and q.calibrated_for(model)]

@@ -44,7 +44,6 @@ def _save(draw: str, figure, *args) -> None:
     save(getattr(plots, draw)(*args), *figure)
 
 
-
 def load_rate_model(fit, base_spec, population: str = "E") -> tuple:
     """(model, rate-model parameters p, base network spec) from the deterministic f-I
     fit and the base network's spec (paths); population "I": the I population's model
