@@ -9,9 +9,9 @@ adapting models: (i)-(iv) against their networks) and the blocks below.
 Block ``steady_state``: for every adapting model, strength and condition, the error of
 the predicted steady-state f-I where NEST fires 1-50 Hz and the gains, from
 results/adaptation/<model>/summary.json; block ``step_response``: the population's
-overshoot and slow time constant after a step, NEST against the rate equations
-(results/adaptation/<model>/step.json); block ``initial``: the initial (first-ISI)
-f-I's gain beside the steady state's and the reference neuron's, and each one's gain
+overshoot and slow time constant after a step, NEST against the rate equations (and the
+same equations on the interpolated reference counts; results/adaptation/<model>/step.json);
+block ``initial``: the initial (first-ISI) f-I's gain beside the steady state's and the reference neuron's, and each one's gain
 ratio between the largest added conductance and none (the lecture's warning: where
 "conductance shifts the threshold, not the slope" stops holding); block ``fits``: the
 fi stage's joint fit of the adapted steady state (v_θ, I_θ0, β); block ``ablation``: (ii)
@@ -77,16 +77,19 @@ def initial(results: Path) -> list:
 def step_response(results: Path) -> list:
     lines = ["| model | rate before → after the step (Hz), NEST | overshoot of the slow component: "
              "NEST / predicted | slow time constant (ms): NEST [95 % interval] / predicted | "
-             "error of τ | fitted from (ms after the step) | adaptation τ_j (ms) | neurons |",
-             "|---|---|---|---|---|---|---|---|"]
+             "error of τ | on the interpolated counts instead: overshoot, τ (ms), error of τ | "
+             "fitted from (ms after the step) | adaptation τ_j (ms) | neurons |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for path in sorted((results / "adaptation").glob("*/step.json")):
         s = json.loads(path.read_text())
         n, p = s["nest"], s["predicted"]
+        q = s["predicted_interpolated_reference"]
         lines.append(
             f"| {path.parent.name} | {n['r_before_Hz']:.1f} → {n['r_inf_Hz']:.1f} | "
             f"{n['overshoot']:.2f} / {p['overshoot']:.2f} | {n['tau_ms']:.0f} "
             f"[{n['tau_interval_ms'][0]:.0f}, {n['tau_interval_ms'][1]:.0f}] / {p['tau_ms']:.0f} | "
-            f"{pct(s['tau_rel_error'])} | {n['skip_ms']:.0f} | "
+            f"{pct(s['tau_rel_error'])} | {q['overshoot']:.2f}, {q['tau_ms']:.0f}, "
+            f"{pct(q['tau_rel_error'])} | {n['skip_ms']:.0f} | "
             f"{', '.join(f'{t:.0f}' for t in s['mechanism_tau_ms'])} | {s['neurons']} |")
     return lines
 

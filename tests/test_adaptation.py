@@ -99,8 +99,8 @@ def test_the_reference_is_the_model_without_its_slow_mechanisms(adaptation_run):
 def test_a_step_makes_the_population_overshoot_and_relax_slowly(adaptation_run, model):
     """NEST's population overshoots and relaxes over tens to hundreds of ms, and the
     rate equations with the averaged variables do too, with an overshoot and a slow time
-    constant within a factor of two of NEST's on this small population (the preset's
-    1600 neurons: docs/adaptation.md); NEST's time constant lies in its bootstrap
+    constant within a third of NEST's on this small population (the preset's 1600
+    neurons, within 15 %: docs/adaptation.md); NEST's time constant lies in its bootstrap
     interval, and the fit starts after the fast transient."""
     step = json.loads((adaptation_run / "results/adaptation" / model / "step.json").read_text())
     nest, pred = step["nest"], step["predicted"]
@@ -109,8 +109,8 @@ def test_a_step_makes_the_population_overshoot_and_relax_slowly(adaptation_run, 
     lo, hi = nest["tau_interval_ms"]
     assert lo < nest["tau_ms"] < hi and hi - lo < nest["tau_ms"]
     assert nest["skip_ms"] == pred["skip_ms"] >= 15.0
-    assert 0.5 < pred["tau_ms"] / nest["tau_ms"] < 2.0
-    assert 0.5 < pred["overshoot"] / nest["overshoot"] < 2.0
+    assert 0.75 < pred["tau_ms"] / nest["tau_ms"] < 1.33
+    assert 0.75 < pred["overshoot"] / nest["overshoot"] < 1.33
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -66,6 +66,7 @@ def test_the_mean_potential_of_a_periodically_firing_leaky_integrator():
     numeric = (t_ref * V_r + np.trapezoid(V, t)) / T
     assert ad.lif_mean_voltage(rate, V_r, V_th, t_ref, tau) == pytest.approx(numeric, rel=1e-6)
     assert ad.lif_mean_voltage(1e-6, V_r, V_th, t_ref, tau) == pytest.approx(V_th, abs=1e-3)
+    assert ad.lif_mean_voltage(0.0, V_r, V_th, t_ref, tau) == V_th   # its limit, not 0 / 0
 
 
 def test_a_threshold_linear_neuron_adapts_its_gain_by_one_plus_beta_j():
@@ -147,3 +148,29 @@ def test_the_initial_rate_is_one_over_each_neurons_first_interval():
     times = np.array([30.0, 25.0, 5.0, 10.0, 100.0, 7.0])
     rates = first_isi_rates(SpikeTrains(index, times, 5, {}))
     assert rates.tolist() == pytest.approx([1000 / 20.0, 0.0, 1000 / 20.0, 0.0, 0.0])
+
+
+def test_the_smoothed_f_i_recovers_the_noise_and_the_slope_of_a_noisy_curve():
+    """A known f-I (rate ~ (I - 500 pA)^1.5 above 500 pA), sampled at 121 currents with
+    Gaussian count noise of 3 Hz where it fires: the difference-based noise estimate finds
+    the 3 Hz, and the smoothing spline's slope is closer to the true one than the slope
+    of the interpolated samples (the step's rate equations follow the slope)."""
+    from condrate.adaptation.stage import noise_sd_Hz, smooth_curve
+
+    I = np.linspace(300.0, 1500.0, 121)
+    true = 0.004 * np.clip(I - 500.0, 0.0, None) ** 1.5
+    noisy = np.where(true > 0, true + np.random.default_rng(5).normal(0.0, 3.0, I.size), 0.0)
+    assert noise_sd_Hz(noisy) == pytest.approx(3.0, rel=0.25)
+    assert noise_sd_Hz(true) < 0.2      # the curvature alone reads as (almost) no noise
+    f = smooth_curve(I, noisy)
+    x = np.linspace(650.0, 1450.0, 400)
+    h = 5.0
+    true_slope = 0.006 * (x - 500.0) ** 0.5
+    slope = lambda g: (np.array([g(v + h) for v in x]) - [g(v - h) for v in x]) / (2 * h)  # noqa: E731
+    smooth_error = np.sqrt(np.mean((slope(f) - true_slope) ** 2))
+    raw_error = np.sqrt(np.mean((slope(lambda v: np.interp(v, I, noisy)) - true_slope) ** 2))
+    assert smooth_error < 0.3 * raw_error
+    assert max(abs(f(v) - 0.004 * (v - 500.0) ** 1.5) for v in x) < 3.0
+    # held at the grid's ends; below the onset within half the noise of zero
+    assert f(0.0) == pytest.approx(f(300.0)) and f(300.0) < 1.5
+    assert f(2000.0) == pytest.approx(f(1500.0))

@@ -10,6 +10,8 @@ from the adapted curve it is judged against.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from ..io import read_csv, read_json, write_csv, write_json
@@ -37,6 +39,34 @@ def curve(table: dict, condition: str, dg: float, column: str = "rate_Hz") -> tu
     I, r = np.asarray(table["I_pA"])[sel], np.asarray(table[column])[sel]
     order = np.argsort(I)
     return I[order], r[order]
+
+
+def noise_sd_Hz(r_Hz) -> float:
+    """Standard deviation of the count noise of an f-I sampled at evenly spaced currents,
+    one neuron each (Hz): from its second differences where the neuron fires, E[(r_{i-1}
+    - 2 r_i + r_{i+1})^2] = 6 sigma^2 where the curve is locally linear over two grid
+    steps (Gasser, Sroka & Jennen-Steinmetz 1986). Written here: scipy has no
+    difference-based estimator of a curve's noise."""
+    r = np.asarray(r_Hz, dtype=float)
+    d2 = np.diff(r, 2)[(r[:-2] > 0) & (r[1:-1] > 0) & (r[2:] > 0)]
+    if d2.size == 0:
+        return 0.0
+    return float(np.sqrt(np.mean(d2 ** 2) / 6.0))
+
+
+def smooth_curve(I_pA, r_Hz) -> Callable[[float], float]:
+    """The f-I as a smooth function of the current (pA -> Hz) for a trajectory that follows
+    its slope: a cubic smoothing spline (scipy.interpolate.splrep) whose residual sum of
+    squares is the grid's expected noise, n sigma^2 (sigma from :func:`noise_sd_Hz`),
+    held at the end values outside the grid, never below zero. Interpolating one neuron's
+    counts per current instead makes the local slope jump from grid point to grid point
+    by the count noise (docs/adaptation.md, "after a step")."""
+    from scipy import interpolate
+
+    I, r = np.asarray(I_pA, dtype=float), np.asarray(r_Hz, dtype=float)
+    tck = interpolate.splrep(I, r, s=I.size * noise_sd_Hz(r) ** 2)
+    lo, hi = float(I[0]), float(I[-1])
+    return lambda x: max(float(interpolate.splev(min(max(x, lo), hi), tck)), 0.0)
 
 
 def first_isi_rates(trains) -> np.ndarray:
@@ -207,10 +237,11 @@ def fast_time_ms(model, g_total_nS: float, slow_ms: float) -> float:
 def write_step(spec, spikes, reference_spec, reference_curves, step) -> None:
     """Rule adaptation_step: the population rate of the step run against the rate
     equations with the averaged variables (from the reference f-I at the step's
-    condition and added conductance, and the model's parameters): overshoot and slow
-    time constant, fitted the same way to both, from three fast time scales after the
-    step on (:func:`fast_time_ms`); NEST's time constant with a bootstrap interval over
-    its neurons."""
+    condition and added conductance, smoothed by :func:`smooth_curve`, and the model's
+    parameters; the same equations on the interpolated counts for comparison):
+    overshoot and slow time constant, fitted the same way to each, from three fast time
+    scales after the step on (:func:`fast_time_ms`); NEST's time constant with a
+    bootstrap interval over its neurons."""
     from ..spiketrains import SpikeTrains
 
     spec_d, ref_spec = read_json(spec), read_json(reference_spec)
@@ -228,21 +259,32 @@ def write_step(spec, spikes, reference_spec, reference_curves, step) -> None:
     t_nest, r_nest = edges[:-1] + bin_ms / 2, population_rate(trains, edges)
     dg = float(config["step"]["delta_g_nS"])
     I_ref, r_ref = curve(read_csv(reference_curves), config["step"]["condition"], dg)
-    f0 = lambda x: float(np.interp(x, I_ref, r_ref))  # noqa: E731
     g_total = model.g_L_nS + dg
-    t_rate, r_rate = ad.rate_dynamics(
-        lambda t: st["I_after_pA"] if t >= st["t_ms"] else st["I_before_pA"], f0, slow,
-        g_total, spec_d["duration_ms"], V_bar=mean_voltage(model, g_total), E_L_mV=model.E_L_mV)
-    # the prediction binned as NEST's rate is
-    r_pred = np.array([r_rate[(t_rate >= a) & (t_rate < a + bin_ms)].mean() for a in edges[:-1]])
     skip = 3.0 * fast_time_ms(model, g_total, float(config["slow_ms"]))
-    nest_fit, pred_fit = (ad.fit_relaxation(t_nest, r, st["t_ms"], skip) for r in (r_nest, r_pred))
+
+    def predicted(f0):
+        """The rate equations' trajectory on f0, binned as NEST's rate is."""
+        t_rate, r_rate = ad.rate_dynamics(
+            lambda t: st["I_after_pA"] if t >= st["t_ms"] else st["I_before_pA"], f0, slow,
+            g_total, spec_d["duration_ms"], V_bar=mean_voltage(model, g_total),
+            E_L_mV=model.E_L_mV)
+        return np.array([r_rate[(t_rate >= a) & (t_rate < a + bin_ms)].mean()
+                         for a in edges[:-1]])
+
+    # the trajectory follows f0's slope, not only its level: the smoothed reference; the
+    # counts interpolated (whose slope jumps with their noise) for comparison only
+    r_pred = predicted(smooth_curve(I_ref, r_ref))
+    r_interp = predicted(lambda x: float(np.interp(x, I_ref, r_ref)))
+    nest_fit, pred_fit, interp_fit = (ad.fit_relaxation(t_nest, r, st["t_ms"], skip)
+                                      for r in (r_nest, r_pred, r_interp))
     nest_fit["tau_interval_ms"] = bootstrap_tau(trains, edges, st["t_ms"], skip,
                                                 int(config["step"]["bootstrap"]),
                                                 int(spec_d["config"]["nest"]["seed"]))
     lo, hi = nest_fit["tau_interval_ms"]
     write_json(step, {
         "nest": nest_fit, "predicted": pred_fit,
+        "predicted_interpolated_reference": interp_fit | {
+            "tau_rel_error": abs(interp_fit["tau_ms"] - nest_fit["tau_ms"]) / nest_fit["tau_ms"]},
         "tau_rel_error": abs(pred_fit["tau_ms"] - nest_fit["tau_ms"]) / nest_fit["tau_ms"],
         "tau_within_interval": bool(lo <= pred_fit["tau_ms"] <= hi),
         "overshoot_rel_error": None if not (nest_fit["overshoot"] and pred_fit["overshoot"])
@@ -252,5 +294,5 @@ def write_step(spec, spikes, reference_spec, reference_curves, step) -> None:
         "rate_nest_Hz": r_nest.tolist(), "rate_predicted_Hz": r_pred.tolist(),
         "t_ms": t_nest.tolist(),
         "uses": ("the reference neuron's f-I from NEST at the step's condition and added "
-                 "conductance, and the averaged variables from the model's parameters; "
-                 "nothing of the step run")})
+                 "conductance (a smoothing spline through its counts), and the averaged "
+                 "variables from the model's parameters; nothing of the step run")})

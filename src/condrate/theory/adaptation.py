@@ -189,7 +189,9 @@ def lif_mean_voltage(rate_Hz: float, V_reset_mV: float, V_th_mV: float, t_ref_ms
                      tau_m_ms: float) -> float:
     """Time-averaged membrane potential (mV) of a leaky integrator that fires
     periodically at ``rate_Hz``: held at V_reset for t_ref, then relaxing towards the
-    V_inf that reaches V_th after the rest of the interval."""
+    V_inf that reaches V_th after the rest of the interval; V_th, its limit, at rate 0."""
+    if rate_Hz <= 0:
+        return V_th_mV
     T = 1000.0 / rate_Hz
     t_up = T - t_ref_ms
     if t_up <= 0:
