@@ -4,10 +4,12 @@ tables into docs/ (as docs/generate.py does for the default run).
 docs/tables/adaptation.md is the run's results/summary.md (the answer of the study of the
 adapting models: (i)-(iv) against their networks) and the blocks below.
 
-    python docs/adaptation_tables.py [DIR]   (make adaptation; DIR holds that run)
+    python docs/adaptation_tables.py [DIR [BLOCK ...]]   (make adaptation; DIR holds that run;
+    BLOCKs: only those blocks, after rerunning the rules they read)
 
 Block ``steady_state``: for every adapting model, strength and condition, the error of
-the predicted steady-state f-I where NEST fires 1-50 Hz and the gains, from
+the predicted steady-state f-I where NEST fires 1-50 Hz (adaptation averaged over the
+interspike interval, and followed along it) and the gains, from
 results/adaptation/<model>/summary.json; block ``step_response``: the population's
 overshoot and slow time constant after a step, NEST against the rate equations (and the
 same equations on the interpolated reference counts; results/adaptation/<model>/step.json);
@@ -22,6 +24,7 @@ block ``strength_map``: the map over adaptation strength x ν_ext by strength.
 
 import dataclasses
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -43,9 +46,10 @@ def gain(x) -> str:
 
 
 def steady_state(results: Path) -> list:
-    lines = ["| model | strength | f–I | n (1–50 Hz) | median error | p90 | gain at Δg = 0 (Hz/pA): "
+    lines = ["| model | strength | f–I | n (1–50 Hz) | median error | p90 | followed along the "
+             "interval: median error (p90) | gain at Δg = 0 (Hz/pA): "
              "NEST / predicted / β/(1+βJ) | J (pA/Hz) | gain at largest Δg / at 0: NEST / predicted |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for path in sorted((results / "adaptation").glob("*/summary.json")):
         summary = json.loads(path.read_text())
         for p in summary["parts"]:
@@ -53,6 +57,7 @@ def steady_state(results: Path) -> list:
             lines.append(
                 f"| {path.parent.name} | {p['strength']:g} | {p['condition']} | {p['n']} | "
                 f"{pct(p['median_rel_error'])} | {pct(p['p90_rel_error'])} | "
+                f"{pct(p['median_rel_error_interval'])} ({pct(p['p90_rel_error_interval'])}) | "
                 f"{gain(lv['gain_nest_Hz_per_pA'])} / {gain(lv['gain_predicted_Hz_per_pA'])} / "
                 f"{gain(lv['gain_formula_Hz_per_pA'])} | {lv['J_pA_per_Hz']:.2f} | "
                 f"{gain(p['gain_ratio_nest'])} / {gain(p['gain_ratio_predicted'])} |")
@@ -216,10 +221,35 @@ def ablation(results: Path) -> list:
     return lines
 
 
-def main(work="results/presets/adaptation") -> None:
+def replace_blocks(text: str, blocks: dict) -> str:
+    """``text`` (docs/tables/adaptation.md) with the named generated blocks rewritten."""
+    for name, body in blocks.items():
+        pattern = re.compile(rf"<!-- table:{re.escape(name)} -->\n.*?<!-- /table -->\n", re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"docs/tables/adaptation.md: no block {name}")
+        text = pattern.sub(lambda m: generate.block(name, body), text, count=1)
+    return text
+
+
+def main(work="results/presets/adaptation", *only) -> None:
+    """Every block from the run in ``work``; with ``only`` (block names), just those,
+    the others kept as the last full run wrote them (after rerunning the rules that
+    produce them, e.g. adaptation_predict for ``steady_state``)."""
     results = Path(work) / "results"
     if not list((results / "adaptation").glob("*/summary.json")):
         raise SystemExit(f"{results}/adaptation: no summary.json; run make adaptation first")
+    if only:
+        known = {f.__name__: f for f in (steady_state, step_response, initial, fits, ablation,
+                                         network_step, strength_map)}
+        unknown = sorted(set(only) - set(known))
+        if unknown:
+            raise SystemExit(f"unknown blocks {unknown}; allowed: {sorted(known)}")
+        path = generate.TABLES / "adaptation.md"
+        path.write_text(replace_blocks(path.read_text(), {
+            name: "\n".join(known[name](results)) for name in only}))
+        for page in generate.sync():
+            print(f"tables: {page.relative_to(generate.ROOT)}")
+        return
     summary = results / "summary.md"
     text = (summary.read_text().rstrip() + "\n\n" if summary.exists() else "") + (
             "# Adapting neurons: steady-state f-I predicted from the reference neuron and the "
@@ -236,4 +266,4 @@ def main(work="results/presets/adaptation") -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    main(*sys.argv[1:])

@@ -20,7 +20,7 @@ from . import experiment
 
 BAND_HZ = (1.0, 50.0)   # where errors are judged (NEST's rate), as in the theory stage
 COLUMNS = ("strength", "condition", "delta_g_nS", "g_total_nS", "I_pA", "rate_Hz",
-           "predicted_Hz", "reference_Hz", "initial_rate_Hz")
+           "predicted_Hz", "predicted_interval_Hz", "reference_Hz", "initial_rate_Hz")
 
 
 def mean_voltage(model, g_total_nS: float):
@@ -109,7 +109,7 @@ def predict_part(reference: dict, adapted: dict, model, slow: ad.Adaptation,
             I, r = curve(adapted, cond, dg)
             initial = curve(adapted, cond, dg, "initial_rate_Hz")[1]
             g_total = model.g_L_nS + dg
-            f0 = lambda x, I_ref=I_ref, r_ref=r_ref: float(np.interp(x, I_ref, r_ref))  # noqa: E731
+            f0 = lambda x, I_ref=I_ref, r_ref=r_ref: np.interp(x, I_ref, r_ref)  # noqa: E731
             vbar = mean_voltage(model, g_total)
             if scaled.subthreshold is not None and vbar is None:
                 raise ValueError(f"{model.name}: a subthreshold adaptation needs the "
@@ -123,7 +123,9 @@ def predict_part(reference: dict, adapted: dict, model, slow: ad.Adaptation,
                 out["rate_Hz"].append(float(rate))
                 out["predicted_Hz"].append(ad.adapted_rate(
                     float(current), f0, scaled, g_total, vbar, model.E_L_mV))
-                out["reference_Hz"].append(f0(float(current)))
+                out["predicted_interval_Hz"].append(ad.interval_rate(
+                    float(current), f0, scaled, g_total, vbar, model.E_L_mV))
+                out["reference_Hz"].append(float(f0(float(current))))
                 out["initial_rate_Hz"].append(float(first))
     return out
 
@@ -146,13 +148,15 @@ def summarise(rows: dict, slow: ad.Adaptation, fit_band) -> dict:
     for s in np.unique(cols["strength"]):
         for cond in np.unique(cols["condition"]):
             sel = (cols["strength"] == s) & (cols["condition"] == cond)
-            sim, pred = cols["rate_Hz"][sel], cols["predicted_Hz"][sel]
+            sim = cols["rate_Hz"][sel]
             band = (sim >= BAND_HZ[0]) & (sim <= BAND_HZ[1])
-            err = np.abs(pred[band] - sim[band]) / sim[band]
-            entry = {"strength": float(s), "condition": str(cond), "n": int(band.sum()),
-                     "median_rel_error": float(np.median(err)) if err.size else None,
-                     "p90_rel_error": float(np.percentile(err, 90)) if err.size else None,
-                     "levels": []}
+            entry = {"strength": float(s), "condition": str(cond), "n": int(band.sum())}
+            for suffix, column in (("", "predicted_Hz"), ("_interval", "predicted_interval_Hz")):
+                err = np.abs(cols[column][sel][band] - sim[band]) / sim[band]
+                entry[f"median_rel_error{suffix}"] = float(np.median(err)) if err.size else None
+                entry[f"p90_rel_error{suffix}"] = (float(np.percentile(err, 90)) if err.size
+                                                   else None)
+            entry["levels"] = []
             for dg in np.unique(cols["delta_g_nS"][sel]):
                 lv = sel & (cols["delta_g_nS"] == dg)
                 I = cols["I_pA"][lv]
@@ -163,10 +167,12 @@ def summarise(rows: dict, slow: ad.Adaptation, fit_band) -> dict:
                     "gain_reference_Hz_per_pA": beta_ref,
                     "gain_nest_Hz_per_pA": slope(I, cols["rate_Hz"][lv], fit_band),
                     "gain_predicted_Hz_per_pA": slope(I, cols["predicted_Hz"][lv], fit_band),
+                    "gain_interval_Hz_per_pA": slope(I, cols["predicted_interval_Hz"][lv],
+                                                     fit_band),
                     "gain_initial_Hz_per_pA": slope(I, cols["initial_rate_Hz"][lv], fit_band),
                     "gain_formula_Hz_per_pA": None if beta_ref is None
                     else ad.adapted_gain(beta_ref, J)})
-            for key in ("nest", "predicted", "initial", "reference"):
+            for key in ("nest", "predicted", "interval", "initial", "reference"):
                 g = [lv[f"gain_{key}_Hz_per_pA"] for lv in entry["levels"]]
                 entry[f"gain_ratio_{key}"] = g[-1] / g[0] if g[0] and g[-1] else None
             out.append(entry)
@@ -190,8 +196,10 @@ def write_prediction(specs, curves, reference_spec, reference_curves, prediction
     result["mechanisms"] = slow.records()
     result["slow_ms"] = ref_spec["config"]["adaptation"]["slow_ms"]
     result["uses"] = ("the reference neuron's f-I from NEST (slow mechanisms at strength 0, "
-                      "same condition and added conductance) and the averaged adaptation "
-                      "variable from the model's parameters; nothing of the adapted run")
+                      "same condition and added conductance) and the adaptation from the "
+                      "model's parameters, averaged over the interspike interval "
+                      "(predicted_Hz) or followed along it (predicted_interval_Hz); nothing "
+                      "of the adapted run")
     write_json(summary, result)
 
 
