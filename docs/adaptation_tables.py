@@ -24,7 +24,6 @@ block ``strength_map``: the map over adaptation strength x ν_ext by strength.
 
 import dataclasses
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -221,14 +220,17 @@ def ablation(results: Path) -> list:
     return lines
 
 
+BLOCKS = (steady_state, step_response, initial, fits, ablation, network_step, strength_map)
+
+
 def replace_blocks(text: str, blocks: dict) -> str:
     """``text`` (docs/tables/adaptation.md) with the named generated blocks rewritten."""
-    for name, body in blocks.items():
-        pattern = re.compile(rf"<!-- table:{re.escape(name)} -->\n.*?<!-- /table -->\n", re.S)
-        if not pattern.search(text):
-            raise SystemExit(f"docs/tables/adaptation.md: no block {name}")
-        text = pattern.sub(lambda m: generate.block(name, body), text, count=1)
-    return text
+    missing = sorted(set(blocks) - {m.group(1) for m in generate.BLOCK.finditer(text)})
+    if missing:
+        raise SystemExit(f"docs/tables/adaptation.md: no block {missing}")
+    return generate.BLOCK.sub(
+        lambda m: generate.block(m.group(1), blocks[m.group(1)]).rstrip("\n")
+        if m.group(1) in blocks else m.group(0), text)
 
 
 def main(work="results/presets/adaptation", *only) -> None:
@@ -239,8 +241,7 @@ def main(work="results/presets/adaptation", *only) -> None:
     if not list((results / "adaptation").glob("*/summary.json")):
         raise SystemExit(f"{results}/adaptation: no summary.json; run make adaptation first")
     if only:
-        known = {f.__name__: f for f in (steady_state, step_response, initial, fits, ablation,
-                                         network_step, strength_map)}
+        known = {f.__name__: f for f in BLOCKS}
         unknown = sorted(set(only) - set(known))
         if unknown:
             raise SystemExit(f"unknown blocks {unknown}; allowed: {sorted(known)}")
